@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use clientgen::emit::types::{emit_with, TypeOptions};
-
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -13,14 +11,8 @@ fn main() {
     println!("cargo:rerun-if-changed={}", spec_path.display());
     let spec = clientgen::load::load_file(&spec_path).unwrap_or_else(|e| panic!("{e}"));
     let model = clientgen::model::build(&spec).unwrap_or_else(|p| panic!("{}", spec.diagnose(p)));
-    let tokens = emit_with(
-        &model.types,
-        TypeOptions {
-            capture_unknown: false,
-        },
-    );
-    let file = clientgen::format::rust_file(tokens, "Sekoia types without unknown-member capture.")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let file =
+        clientgen::bench_types_without_unknown_capture(&model).unwrap_or_else(|e| panic!("{e}"));
     // `include!` takes items only: drop the module's inner doc comment.
     let items: String = file
         .lines()

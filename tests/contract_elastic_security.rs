@@ -4,11 +4,11 @@
 //! the `/s/<space>` prefix). Prism checks each request against the spec (parameters, bodies,
 //! security) and answers from the spec's examples, which must match the spec's schemas.
 
+use crate::prism::Prism;
 use clientgen_runtime::FilePart;
 use elastic_security_client::operations::*;
 use elastic_security_client::types::*;
 use elastic_security_client::{Client, Error};
-use integration_tests::prism::Prism;
 use serde_json::json;
 
 const RULE_ID: &str = "6541b99a-dee9-4f6d-a86d-dbd1869d73b1";

@@ -4,8 +4,8 @@
 //! Prism rejects requests the spec does not allow, and every answer (built from the spec's
 //! examples) must decode.
 
+use crate::prism::Prism;
 use clientgen_runtime::FilePart;
-use integration_tests::prism::Prism;
 use security_onion_client::operations::{
     CreateJobFromEventParams, DownloadJobPcapParams, GetInfoParams, ListActiveQueriesParams,
     ListCaseArtifactsParams, ListConfigSettingsParams, ListJobPacketsParams, ListJobsParams,

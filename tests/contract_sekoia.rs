@@ -2,7 +2,7 @@
 //! operation is called once with parameters a real caller would send; Prism rejects requests the
 //! spec does not allow, and every answer (built from the spec's examples) must decode.
 
-use integration_tests::prism::Prism;
+use crate::prism::Prism;
 use sekoia_client::operations::{
     DeleteRuleParams, DisableRuleParams, EnableRuleParams, GetAlertParams, GetCaseParams,
     GetEventSearchJobEventsParams, GetEventSearchJobFieldsParams, ListAlertsParams,

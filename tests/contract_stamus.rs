@@ -3,8 +3,8 @@
 //! would send; Prism rejects requests the spec does not allow, and every answer (built from the
 //! spec's examples) must decode.
 
+use crate::prism::Prism;
 use clientgen_runtime::FilePart;
-use integration_tests::prism::Prism;
 use serde_json::json;
 use stamus_client::operations::{
     GetAlertsCountParams, GetAlertsTailParams, GetEventsTailParams, GetFieldStatsParams,

@@ -3,7 +3,7 @@
 //! request (parameters, bodies, security) and answers from the spec's examples, which must
 //! decode. The client exchanges its API key at Prism's token endpoint like it would at a DP.
 
-use integration_tests::prism::Prism;
+use crate::prism::Prism;
 use stellar_cyber_client::operations::{
     GetAccessTokenParams, GetCaseSummaryParams, GetConnectorIngestionStatsParams,
     GetSensorIngestionStatsParams, ListCaseAlertsParams, ListCasesParams, ListConnectorsParams,

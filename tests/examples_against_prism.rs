@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use integration_tests::prism::Prism;
+use crate::prism::Prism;
 
 /// The example binaries beside this test's own binary (`<target>/<profile>/deps/`).
 fn example_binary(name: &str) -> PathBuf {

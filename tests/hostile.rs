@@ -12,22 +12,14 @@
 //! - `limits`: the default 32 MiB body limit, for API, error and token responses;
 //! - `downgrade`: an HTTPS server redirecting to plain HTTP.
 //!
-//! These use only the API the clients have today; the tests that need the builder settings
-//! and streaming types being added to the runtime are in `hostile_limits.rs`.
+//! The server and the clients (`server`, `clients`) are shared with `hostile_limits.rs` (the
+//! builder settings and streamed bodies) and `hostile_harness.rs` (the server's own tests).
 
-#[path = "hostile/clients.rs"]
-mod clients;
-#[path = "hostile/downgrade.rs"]
+pub(crate) mod clients;
 mod downgrade;
-#[path = "hostile/inputs.rs"]
 mod inputs;
-#[path = "hostile/limits.rs"]
 mod limits;
-#[path = "hostile/redirects.rs"]
 mod redirects;
-#[path = "hostile/responses.rs"]
 mod responses;
-#[path = "hostile/server.rs"]
-mod server;
-#[path = "hostile/tokens.rs"]
+pub(crate) mod server;
 mod tokens;

@@ -2,12 +2,9 @@
 //! `reqwest`: the tests in `hostile.rs` and `hostile_limits.rs` are only as good as its
 //! recording and its misbehaviour are exact.
 
-#[path = "hostile/server.rs"]
-mod server;
-
 use std::time::Duration;
 
-use server::{HostileServer, Reply, TestCa};
+use crate::hostile::server::{HostileServer, Reply, TestCa};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

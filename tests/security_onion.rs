@@ -4,8 +4,9 @@
 
 use clientgen_runtime::FilePart;
 use security_onion_client::operations::{
-    AcknowledgeEventsParams, GetCaseParams, GetInfoParams, ListCaseArtifactsParams,
-    ListJobPacketsParams, ListJobsParams, SearchEventsParams,
+    AcknowledgeEventsParams, BulkUpdateDetectionsResponse, CreateDetectionResponse, GetCaseParams,
+    GetInfoParams, ListCaseArtifactsParams, ListJobPacketsParams, ListJobsParams,
+    SearchEventsParams, UpdateDetectionResponse,
 };
 use security_onion_client::types::{
     ApiClient, ArtifactGroupType, ArtifactUpload, AttachEventCriteria, BulkAction, BulkOperation,
@@ -1171,16 +1172,21 @@ fn custom_detection_json() -> Value {
 }
 
 #[tokio::test]
-async fn create_detection_accepts_200_and_205() {
+async fn create_detection_tells_200_from_205() {
     for status in [200, 205] {
         let api = setup().await;
         api.expect("POST", "/connect/detection/", status, detection_json())
             .await;
-        let detection = api
+        let response = api
             .client
             .create_detection(&Default::default(), &custom_detection())
             .await
             .expect("created");
+        let detection = match (status, response) {
+            (200, CreateDetectionResponse::Ok(detection))
+            | (205, CreateDetectionResponse::ResetContent(detection)) => detection,
+            (status, other) => panic!("{status} came back as {other:?}"),
+        };
         let request = api.request().await;
         assert_call(&request, "POST", "/connect/detection/", None);
         assert_eq!(json_body(&request), custom_detection_json());
@@ -1213,7 +1219,7 @@ async fn create_detection_conflict_is_a_status_error() {
 }
 
 #[tokio::test]
-async fn update_detection_accepts_200_205_and_206() {
+async fn update_detection_tells_200_205_and_206_apart() {
     for status in [200, 205, 206] {
         let api = setup().await;
         let mut disabled = detection_json();
@@ -1222,11 +1228,17 @@ async fn update_detection_accepts_200_205_and_206() {
             .await;
         let mut body = custom_detection();
         body.id = Some(DETECTION_ID.into());
-        let detection = api
+        let response = api
             .client
             .update_detection(&Default::default(), &body)
             .await
             .expect("updated");
+        let detection = match (status, response) {
+            (200, UpdateDetectionResponse::Ok(detection))
+            | (205, UpdateDetectionResponse::ResetContent(detection))
+            | (206, UpdateDetectionResponse::PartialContent(detection)) => detection,
+            (status, other) => panic!("{status} came back as {other:?}"),
+        };
         let request = api.request().await;
         assert_call(&request, "PUT", "/connect/detection/", None);
         let mut expected = custom_detection_json();
@@ -1344,6 +1356,9 @@ async fn bulk_update_detections_posts_ids_or_a_query() {
         .bulk_update_detections(&BulkAction::Disable, &Default::default(), &body)
         .await
         .expect("bulk");
+    let BulkUpdateDetectionsResponse::Accepted(response) = response else {
+        panic!("202 came back as {response:?}");
+    };
     let request = api.request().await;
     assert_call(&request, "POST", "/connect/detection/bulk/disable", None);
     assert_eq!(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use clientgen_runtime::RetryPolicy;
 use serde_json::{json, Value};
 
-use crate::server::{HostileServer, Recorded, Reply};
+use crate::hostile::server::{HostileServer, Recorded, Reply};
 
 /// Stamus: `Authorization: Token <key>`.
 pub const STAMUS_KEY: &str = "stamus-key-3064d9deadbeef";

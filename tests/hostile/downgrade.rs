@@ -3,8 +3,8 @@
 
 use stamus_client::Error;
 
-use crate::clients::{stamus_rule, STAMUS_KEY};
-use crate::server::{HostileServer, Reply, TestCa};
+use crate::hostile::clients::{stamus_rule, STAMUS_KEY};
+use crate::hostile::server::{HostileServer, Reply, TestCa};
 
 fn client(server: &HostileServer, ca: &TestCa) -> stamus_client::Client {
     stamus_client::Client::builder()

@@ -5,8 +5,8 @@
 
 use elastic_security_client::operations::FindExceptionListItemsParams;
 
-use crate::clients::{assert_not_quoted, elastic, elastic_items_page};
-use crate::server::{HostileServer, Reply};
+use crate::hostile::clients::{assert_not_quoted, elastic, elastic_items_page};
+use crate::hostile::server::{HostileServer, Reply};
 
 const NOWHERE: &str = "http://127.0.0.1:1";
 

@@ -8,8 +8,8 @@ use security_onion_client::operations::GetInfoParams;
 use serde_json::json;
 use stamus_client::Error;
 
-use crate::clients::{security_onion, stamus, with_token, within, SO_TOKEN_PATH};
-use crate::server::{HostileServer, Reply, ENDLESS_CAP};
+use crate::hostile::clients::{security_onion, stamus, with_token, within, SO_TOKEN_PATH};
+use crate::hostile::server::{HostileServer, Reply, ENDLESS_CAP};
 
 const DEFAULT_LIMIT: usize = 32 * 1024 * 1024;
 /// What an endless body may cost beyond the limit (socket buffers, one chunk in flight).

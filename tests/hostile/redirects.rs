@@ -7,8 +7,8 @@ use clientgen_runtime::reqwest::StatusCode;
 use stamus_client::types::Ruleset;
 use stamus_client::Error;
 
-use crate::clients::{stamus, stamus_rule, stamus_ruleset, STAMUS_KEY, TENANT_HEADER};
-use crate::server::{HostileServer, Recorded, Reply};
+use crate::hostile::clients::{stamus, stamus_rule, stamus_ruleset, STAMUS_KEY, TENANT_HEADER};
+use crate::hostile::server::{HostileServer, Recorded, Reply};
 
 const REDIRECTS: [u16; 5] = [301, 302, 303, 307, 308];
 const RULE_PATH: &str = "/rest/rules/rule/1/";

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use stamus_client::Error;
 
-use crate::clients::{stamus, stamus_rule, within};
-use crate::server::{HostileServer, Reply};
+use crate::hostile::clients::{stamus, stamus_rule, within};
+use crate::hostile::server::{HostileServer, Reply};
 
 const LIMIT: Duration = Duration::from_secs(5);
 

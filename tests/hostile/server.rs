@@ -11,7 +11,8 @@
 //! were doing. A client that goes away early ends its connection quietly; nothing here panics on
 //! I/O.
 //!
-//! Included by the `hostile*` test binaries with `#[path = "hostile/server.rs"] mod server;`.
+//! The `hostile` module owns it (`crate::hostile::server`); `hostile_limits` and
+//! `hostile_harness` use it from there.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;

@@ -11,8 +11,10 @@ use security_onion_client::operations::GetInfoParams;
 use serde_json::json;
 use stamus_client::Error;
 
-use crate::clients::{security_onion, stamus, stamus_rule, with_token, within, SO_TOKEN_PATH};
-use crate::server::{HostileServer, Reply};
+use crate::hostile::clients::{
+    security_onion, stamus, stamus_rule, with_token, within, SO_TOKEN_PATH,
+};
+use crate::hostile::server::{HostileServer, Reply};
 
 /// What an endless body may cost beyond a small limit (socket buffers, a chunk in flight).
 const SLACK: u64 = 16 * 1024 * 1024;

@@ -12,8 +12,10 @@ use elastic_security_client::types::RulesExportLine;
 use security_onion_client::operations::{DownloadCaseArtifactParams, DownloadJobPcapParams};
 use serde_json::json;
 
-use crate::clients::{elastic, security_onion, so_token, with_token, within, SO_TOKEN_PATH};
-use crate::server::{HostileServer, Reply};
+use crate::hostile::clients::{
+    elastic, security_onion, so_token, with_token, within, SO_TOKEN_PATH,
+};
+use crate::hostile::server::{HostileServer, Reply};
 
 const RULE_LINE: &str = concat!(
     r#"{"id":"6d3f2a10-0b1e-11ef-9a6b-0f5c2f3a1e11","rule_id":"endless-rule","name":"Endless","#,
@@ -119,7 +121,7 @@ async fn an_ndjson_line_longer_than_the_limit_is_response_too_large() {
         prefix: RULE_LINE.as_bytes().to_vec(),
         // A line that never ends.
         piece: b"{\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx".to_vec(),
-        cap: crate::server::ENDLESS_CAP,
+        cap: crate::hostile::server::ENDLESS_CAP,
     })
     .await;
     let client = export(&server, Some(limit));

@@ -10,14 +10,16 @@ use security_onion_client::operations::GetInfoParams;
 use serde_json::{json, Value};
 use stellar_cyber_client::operations::ListTenantsParams;
 
-use crate::clients::{
+use crate::hostile::clients::{
     security_onion, so_token, stellar, with_token, within, SO_TOKEN_PATH, STELLAR_TOKEN_PATH,
 };
-use crate::server::{HostileServer, Reply};
+use crate::hostile::server::{HostileServer, Reply};
 
 /// Security Onion's API answers `{}` to `get_info` when the right token comes, 401 otherwise.
-fn so_api(request: &crate::server::Recorded) -> Reply {
-    if request.header("authorization") == Some(&format!("Bearer {}", crate::clients::SO_TOKEN)) {
+fn so_api(request: &crate::hostile::server::Recorded) -> Reply {
+    if request.header("authorization")
+        == Some(&format!("Bearer {}", crate::hostile::clients::SO_TOKEN))
+    {
         Reply::json(200, &json!({"version": "2.4.100"}))
     } else {
         Reply::json(401, &json!({"error": "unauthorized"}))

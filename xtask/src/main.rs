@@ -688,6 +688,7 @@ fn test() -> Result<ExitCode, String> {
     ]
     .concat();
     cargo("clippy (xtask)", &xtask_clippy, &[])?;
+    feature_builds()?;
     let xtask_tests = [
         &["test"][..],
         &xtask_manifest,
@@ -783,10 +784,61 @@ fn test() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The steps `test` runs: format ×2, clippy ×2, xtask's tests, staleness, spec lint, upstream
-/// comparison, tests, rustdoc, packages, corpus, directory subset. Any step but the last two
-/// stops the run with an error before the summary.
-const CHECKS: usize = 13;
+/// Each generated crate with tag features builds warning-free with none of them and with each
+/// one alone (and the `fake` feature, whose methods follow the tags): a type or import behind
+/// the wrong condition fails here, not in a user's build.
+fn feature_builds() -> Result<(), String> {
+    let root = repo_root();
+    for vendor in vendors::discover(&root).map_err(|e| e.to_string())? {
+        let manifest = root.join("generated").join(&vendor.name).join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(|e| format!("{}: {e}", manifest.display()))?;
+        let tags = tag_features(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        if tags.is_empty() {
+            continue;
+        }
+        let krate = vendor.settings.crate_name.as_str();
+        for features in std::iter::once(String::from("fake"))
+            .chain(tags.iter().map(|tag| format!("fake {tag}")))
+        {
+            cargo(
+                &format!("{krate} with features `{features}` only"),
+                &[
+                    "clippy",
+                    "-p",
+                    krate,
+                    "--no-default-features",
+                    "--features",
+                    &features,
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+                &[],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The features a generated `Cargo.toml` turns on by default: its tag features.
+fn tag_features(manifest: &str) -> Result<Vec<String>, String> {
+    let value: toml::Value = toml::from_str(manifest).map_err(|e| e.to_string())?;
+    let default = value
+        .get("features")
+        .and_then(|f| f.get("default"))
+        .and_then(toml::Value::as_array);
+    Ok(default
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_owned))
+        .collect())
+}
+
+/// The steps `test` runs: format ×2, clippy ×2, tag features alone, xtask's tests, staleness,
+/// spec lint, upstream comparison, tests, rustdoc, packages, corpus, directory subset. Any
+/// step but the last two stops the run with an error before the summary.
+const CHECKS: usize = 14;
 
 /// Specs of the APIs.guru directory that `cargo xtask test` generates (picked by the seed).
 const DIRECTORY_SUBSET: usize = 40;
@@ -884,7 +936,16 @@ fn corpus(dir: Option<PathBuf>) -> Result<ExitCode, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::relative_path;
+    use super::{relative_path, tag_features};
+
+    #[test]
+    fn tag_features_are_the_default_ones() {
+        let manifest = "[package]\nname = \"x\"\n[features]\nfake = []\ndefault = [\"alerts\", \"cases\"]\nalerts = []\ncases = []\n";
+        assert_eq!(tag_features(manifest).expect("parses"), ["alerts", "cases"]);
+        assert!(tag_features("[package]\nname = \"x\"\n")
+            .expect("parses")
+            .is_empty());
+    }
     use std::path::{Path, PathBuf};
 
     #[test]

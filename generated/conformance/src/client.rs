@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://conformance.example.com/api`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `https://conformance.example.com/api`.
 pub const DEFAULT_BASE_URL: &str = "https://conformance.example.com/api";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -13,26 +16,30 @@ pub const SERVERS: &[Server] = &[
         description: "",
     },
 ];
-///A client for the Conformance API.
+
+/// A client for the Conformance API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
-    ///Sends the API key as `Authorization: Token <key>` with every request.
+
+    /// Sends the API key as `Authorization: Token <key>` with every request.
     ///
     /// Security scheme `apiKey` of the spec.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
@@ -48,7 +55,8 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("apiKey");
         self
     }
-    ///Authenticates with OAuth2 client credentials: a token from `/oauth2/token` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401.
+
+    /// Authenticates with OAuth2 client credentials: a token from `/oauth2/token` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401.
     ///
     /// OAuth2 client credentials, as Security Onion uses them.
     ///
@@ -71,7 +79,8 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("oauth");
         self
     }
-    ///Exchanges the credential at `/auth/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
+
+    /// Exchanges the credential at `/auth/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
     ///
     /// An API key exchanged for a 10-minute JWT, as Stellar Cyber does it.
     ///
@@ -98,7 +107,8 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("exchange");
         self
     }
-    ///Sends the API key as the `SESSION` cookie of every request.
+
+    /// Sends the API key as the `SESSION` cookie of every request.
     ///
     /// A key sent as a cookie.
     ///
@@ -115,6 +125,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("session");
         self
     }
+
     /// Sends every request under `/s/{space}` (the value is percent-encoded as one path segment; an empty value, `.` or `..` makes [`Self::build`] fail).
     ///
     /// The space every request addresses.
@@ -122,27 +133,32 @@ impl ClientBuilder {
         self.inner = self.inner.path_prefix_segment("/s/", "space", space, "");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -150,6 +166,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -157,22 +174,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -180,6 +201,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -188,6 +210,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -195,6 +218,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -204,14 +228,17 @@ impl Client {
                 .header("kbn-xsrf", "true"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
+
     /// List records.
     ///
     /// `GET /records` (operation `list_records`).
@@ -242,6 +269,7 @@ impl Client {
         }
         response.json()
     }
+
     /// `POST /records` (operation `create_record`).
     ///
     /// # Errors
@@ -273,6 +301,7 @@ impl Client {
             _ => Err(response.into_error()),
         }
     }
+
     /// `GET /records/{id}` (operation `get_record`).
     ///
     /// # Errors
@@ -301,6 +330,7 @@ impl Client {
         }
         response.json()
     }
+
     /// `GET /jobs/{status}` (operation `list_jobs_by_status`).
     ///
     /// # Errors
@@ -329,7 +359,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_drf_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_drf_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_drf_items_stream<'a>(
         &'a self,
         params: &crate::operations::ListDrfItemsParams,
@@ -375,6 +406,7 @@ impl Client {
             },
         )
     }
+
     /// `GET /drf/items` (operation `list_drf_items`).
     ///
     /// # Errors
@@ -402,7 +434,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::read_feed`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::read_feed`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn read_feed_stream<'a>(
         &'a self,
         params: &crate::operations::ReadFeedParams,
@@ -441,6 +474,7 @@ impl Client {
             },
         )
     }
+
     /// `GET /feed` (operation `read_feed`).
     ///
     /// # Errors
@@ -465,7 +499,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_cases_by_skip`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_cases_by_skip`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_cases_by_skip_stream<'a>(
         &'a self,
         params: &crate::operations::ListCasesBySkipParams,
@@ -503,6 +538,7 @@ impl Client {
             },
         )
     }
+
     /// `GET /cases` (operation `list_cases_by_skip`).
     ///
     /// # Errors
@@ -531,7 +567,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_rules_stream<'a>(
         &'a self,
         params: &crate::operations::FindRulesParams,
@@ -565,6 +602,7 @@ impl Client {
             },
         )
     }
+
     /// `GET /rules/_find` (operation `find_rules`).
     ///
     /// # Errors
@@ -593,6 +631,7 @@ impl Client {
         }
         response.json()
     }
+
     /// `POST /uploads` (operation `upload_file`).
     ///
     /// # Errors
@@ -623,6 +662,7 @@ impl Client {
         }
         Ok(response.text())
     }
+
     /// `POST /login` (operation `login`).
     ///
     /// Public: sent without credentials.
@@ -644,6 +684,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// `GET /blobs/{name}` (operation `get_blob`).
     ///
     /// # Errors
@@ -671,6 +712,7 @@ impl Client {
             clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
     }
+
     /// `PUT /blobs/{name}` (operation `put_blob`).
     ///
     /// Accepts only the security scheme(s) `apiKey`: a client built with other credentials gets `Error::Auth` without sending anything.
@@ -699,6 +741,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// `POST /notes` (operation `post_note`).
     ///
     /// # Errors
@@ -718,6 +761,7 @@ impl Client {
         }
         Ok(response.text())
     }
+
     /// `POST /bulk` (operation `bulk_import`).
     ///
     /// # Errors
@@ -741,6 +785,7 @@ impl Client {
             clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
     }
+
     /// Every parameter style and location OpenAPI 3.0 defines.
     ///
     /// `GET /styles/{tags}/{color}` (operation `send_styles`).

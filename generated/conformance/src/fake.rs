@@ -27,7 +27,10 @@
 //!     assert_eq!(fake.list_records().calls().len(), 2);
 //! }
 //! ```
-use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+
+use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+use clientgen_runtime::fake::{Answers, Reply};
+
 /// The operations: id, method and path template.
 const ROUTES: &[Route] = &[
     Route::new("list_records", "GET", "/records"),
@@ -46,12 +49,14 @@ const ROUTES: &[Route] = &[
     Route::new("bulk_import", "POST", "/bulk"),
     Route::new("send_styles", "GET", "/styles/{tags}/{color}"),
 ];
+
 /// Where the client's credentials are exchanged for a token.
 const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[
     TokenEndpoint::new("/oauth2/token", "access_token"),
     TokenEndpoint::new("/auth/access_token", "access_token"),
 ];
-///A fake of the Conformance API for tests, on 127.0.0.1.
+
+/// A fake of the Conformance API for tests, on 127.0.0.1.
 ///
 /// Every operation answers `501 Not Implemented`, naming itself, until its method here
 /// says what it answers.
@@ -59,6 +64,7 @@ const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[
 pub struct FakeApi {
     server: FakeServer,
 }
+
 impl FakeApi {
     /// Starts the fake on a free port of 127.0.0.1.
     pub async fn start() -> Self {
@@ -66,31 +72,38 @@ impl FakeApi {
             server: FakeServer::start(ROUTES, Some("/s/{space}"), TOKEN_ENDPOINTS).await,
         }
     }
+
     /// Its base URL, `http://127.0.0.1:<port>`.
     pub fn uri(&self) -> String {
         self.server.uri()
     }
-    ///A builder of a client of the fake, with credentials it accepts (`api_key("fake-api-key")`): set timeouts or retries, then build.
+
+    /// A builder of a client of the fake, with credentials it accepts (`api_key("fake-api-key")`): set timeouts or retries, then build.
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder().base_url(self.server.uri()).api_key("fake-api-key")
     }
+
     /// A client of the fake.
     pub fn client(&self) -> crate::Client {
         self.client_builder().build().expect("a client of a fake on 127.0.0.1 builds")
     }
+
     /// Every call received, in arrival order (token requests included).
     pub fn calls(&self) -> Vec<Call> {
         self.server.calls()
     }
+
     /// The server: calls per operation, reset, the wiremock server underneath.
     pub fn server(&self) -> &FakeServer {
         &self.server
     }
-    ///Sets what `GET /records` ([`Client::list_records`](crate::Client::list_records)) answers, or reads the calls it received.
+
+    /// Sets what `GET /records` ([`Client::list_records`](crate::Client::list_records)) answers, or reads the calls it received.
     pub fn list_records(&self) -> Answers<'_, Vec<crate::types::Record>> {
         self.server.answers("list_records", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /records` ([`Client::create_record`](crate::Client::create_record)) answers, or reads the calls it received.
+
+    /// Sets what `POST /records` ([`Client::create_record`](crate::Client::create_record)) answers, or reads the calls it received.
     pub fn create_record(
         &self,
     ) -> Answers<'_, crate::operations::CreateRecordResponse, crate::types::Record> {
@@ -110,55 +123,68 @@ impl FakeApi {
                 },
             )
     }
-    ///Sets what `GET /records/{id}` ([`Client::get_record`](crate::Client::get_record)) answers, or reads the calls it received.
+
+    /// Sets what `GET /records/{id}` ([`Client::get_record`](crate::Client::get_record)) answers, or reads the calls it received.
     pub fn get_record(&self) -> Answers<'_, crate::types::RecordOrRef> {
         self.server.answers("get_record", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /jobs/{status}` ([`Client::list_jobs_by_status`](crate::Client::list_jobs_by_status)) answers, or reads the calls it received.
+
+    /// Sets what `GET /jobs/{status}` ([`Client::list_jobs_by_status`](crate::Client::list_jobs_by_status)) answers, or reads the calls it received.
     pub fn list_jobs_by_status(&self) -> Answers<'_, crate::types::Drawing> {
         self.server.answers("list_jobs_by_status", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /drf/items` ([`Client::list_drf_items`](crate::Client::list_drf_items)) answers, or reads the calls it received.
+
+    /// Sets what `GET /drf/items` ([`Client::list_drf_items`](crate::Client::list_drf_items)) answers, or reads the calls it received.
     pub fn list_drf_items(&self) -> Answers<'_, crate::types::DrfPage> {
         self.server.answers("list_drf_items", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /feed` ([`Client::read_feed`](crate::Client::read_feed)) answers, or reads the calls it received.
+
+    /// Sets what `GET /feed` ([`Client::read_feed`](crate::Client::read_feed)) answers, or reads the calls it received.
     pub fn read_feed(&self) -> Answers<'_, crate::types::FeedPage> {
         self.server.answers("read_feed", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /cases` ([`Client::list_cases_by_skip`](crate::Client::list_cases_by_skip)) answers, or reads the calls it received.
+
+    /// Sets what `GET /cases` ([`Client::list_cases_by_skip`](crate::Client::list_cases_by_skip)) answers, or reads the calls it received.
     pub fn list_cases_by_skip(&self) -> Answers<'_, crate::types::SkipPage> {
         self.server.answers("list_cases_by_skip", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rules/_find` ([`Client::find_rules`](crate::Client::find_rules)) answers, or reads the calls it received.
+
+    /// Sets what `GET /rules/_find` ([`Client::find_rules`](crate::Client::find_rules)) answers, or reads the calls it received.
     pub fn find_rules(&self) -> Answers<'_, crate::types::FindPage> {
         self.server.answers("find_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /uploads` ([`Client::upload_file`](crate::Client::upload_file)) answers, or reads the calls it received.
+
+    /// Sets what `POST /uploads` ([`Client::upload_file`](crate::Client::upload_file)) answers, or reads the calls it received.
     pub fn upload_file(&self) -> Answers<'_, String> {
         self.server.answers("upload_file", |value| Reply::text(200, value))
     }
-    ///Sets what `POST /login` ([`Client::login`](crate::Client::login)) answers, or reads the calls it received.
+
+    /// Sets what `POST /login` ([`Client::login`](crate::Client::login)) answers, or reads the calls it received.
     pub fn login(&self) -> Answers<'_, ()> {
         self.server.answers("login", |_| Reply::empty(204))
     }
-    ///Sets what `GET /blobs/{name}` ([`Client::get_blob`](crate::Client::get_blob)) answers, or reads the calls it received.
+
+    /// Sets what `GET /blobs/{name}` ([`Client::get_blob`](crate::Client::get_blob)) answers, or reads the calls it received.
     pub fn get_blob(&self) -> Answers<'_, clientgen_runtime::Bytes> {
         self.server.answers("get_blob", |value| Reply::bytes(200, value))
     }
-    ///Sets what `PUT /blobs/{name}` ([`Client::put_blob`](crate::Client::put_blob)) answers, or reads the calls it received.
+
+    /// Sets what `PUT /blobs/{name}` ([`Client::put_blob`](crate::Client::put_blob)) answers, or reads the calls it received.
     pub fn put_blob(&self) -> Answers<'_, ()> {
         self.server.answers("put_blob", |_| Reply::empty(204))
     }
-    ///Sets what `POST /notes` ([`Client::post_note`](crate::Client::post_note)) answers, or reads the calls it received.
+
+    /// Sets what `POST /notes` ([`Client::post_note`](crate::Client::post_note)) answers, or reads the calls it received.
     pub fn post_note(&self) -> Answers<'_, String> {
         self.server.answers("post_note", |value| Reply::text(200, value))
     }
-    ///Sets what `POST /bulk` ([`Client::bulk_import`](crate::Client::bulk_import)) answers, or reads the calls it received.
+
+    /// Sets what `POST /bulk` ([`Client::bulk_import`](crate::Client::bulk_import)) answers, or reads the calls it received.
     pub fn bulk_import(&self) -> Answers<'_, Vec<crate::types::Reference>> {
         self.server.answers("bulk_import", |value| Reply::ndjson(200, value))
     }
-    ///Sets what `GET /styles/{tags}/{color}` ([`Client::send_styles`](crate::Client::send_styles)) answers, or reads the calls it received.
+
+    /// Sets what `GET /styles/{tags}/{color}` ([`Client::send_styles`](crate::Client::send_styles)) answers, or reads the calls it received.
     pub fn send_styles(&self) -> Answers<'_, ()> {
         self.server.answers("send_styles", |_| Reply::empty(204))
     }

@@ -2,7 +2,8 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::list_records`](crate::Client::list_records).
+
+/// Query and header parameters of [`Client::list_records`](crate::Client::list_records).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRecordsParams {
     /// Sent as `severity`.
@@ -16,7 +17,8 @@ pub struct ListRecordsParams {
     /// Sent as `X-Trace`.
     pub x_trace: Option<String>,
 }
-///The successful responses of [`Client::create_record`](crate::Client::create_record).
+
+/// The successful responses of [`Client::create_record`](crate::Client::create_record).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateRecordResponse {
     /// Status 201.
@@ -32,13 +34,15 @@ pub enum CreateRecordResponse {
     /// Already existed.
     NoContent,
 }
-///Query and header parameters of [`Client::list_drf_items`](crate::Client::list_drf_items).
+
+/// Query and header parameters of [`Client::list_drf_items`](crate::Client::list_drf_items).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDrfItemsParams {
     /// Sent as `page_size`.
     pub page_size: Option<i64>,
 }
-///Query and header parameters of [`Client::read_feed`](crate::Client::read_feed).
+
+/// Query and header parameters of [`Client::read_feed`](crate::Client::read_feed).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadFeedParams {
     /// Sent as `cursor`.
@@ -46,7 +50,8 @@ pub struct ReadFeedParams {
     /// Sent as `limit`.
     pub limit: Option<i64>,
 }
-///Query and header parameters of [`Client::list_cases_by_skip`](crate::Client::list_cases_by_skip).
+
+/// Query and header parameters of [`Client::list_cases_by_skip`](crate::Client::list_cases_by_skip).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCasesBySkipParams {
     /// Sent as `skip`.
@@ -54,7 +59,8 @@ pub struct ListCasesBySkipParams {
     /// Sent as `limit`.
     pub limit: Option<i64>,
 }
-///Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
+
+/// Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindRulesParams {
     /// Sent as `page`.
@@ -62,7 +68,8 @@ pub struct FindRulesParams {
     /// Sent as `per_page`.
     pub per_page: Option<i64>,
 }
-///Query and header parameters of [`Client::send_styles`](crate::Client::send_styles).
+
+/// Query and header parameters of [`Client::send_styles`](crate::Client::send_styles).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendStylesParams {
     /// Sent as `filter`.

@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// A constant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11,6 +12,7 @@ pub enum AlwaysV2 {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl AlwaysV2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20,6 +22,7 @@ impl AlwaysV2 {
         }
     }
 }
+
 impl From<&str> for AlwaysV2 {
     fn from(value: &str) -> Self {
         match value {
@@ -28,21 +31,25 @@ impl From<&str> for AlwaysV2 {
         }
     }
 }
+
 impl std::fmt::Display for AlwaysV2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for AlwaysV2 {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for AlwaysV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AlwaysV2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -50,16 +57,16 @@ impl<'de> serde::Deserialize<'de> for AlwaysV2 {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Base {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Base {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String) -> Self {
@@ -70,56 +77,56 @@ impl Base {
         }
     }
 }
+
+impl serde::Serialize for Base {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("id", &self.id)
+            .optional("created_at", &self.created_at)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Base {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Base;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Base object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Base, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "created_at" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Base {
-                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    created_at: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for Base {
+    const EXPECTING: &'static str = "a Base object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut created_at = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "created_at" => members.read(&key, &mut created_at),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: clientgen_runtime::de::required(id, "id")?,
+            created_at: created_at.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Circle {
     pub shape_type: String,
     pub radius: f64,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Circle {
     /// Creates a value from its required members; the others start empty.
     pub fn new(shape_type: String, radius: f64) -> Self {
@@ -130,197 +137,192 @@ impl Circle {
         }
     }
 }
+
+impl serde::Serialize for Circle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("shape_type", &self.shape_type)
+            .member("radius", &self.radius)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Circle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Circle;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Circle object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Circle, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<f64> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "shape_type" => key.read_once(&mut field_0, &mut map)?,
-                        "radius" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Circle {
-                    shape_type: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("shape_type"))?,
-                    radius: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("radius"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for Circle {
+    const EXPECTING: &'static str = "a Circle object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut shape_type = None;
+        let mut radius = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "shape_type" => members.read(&key, &mut shape_type),
+                "radius" => members.read(&key, &mut radius),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            shape_type: clientgen_runtime::de::required(shape_type, "shape_type")?,
+            radius: clientgen_runtime::de::required(radius, "radius")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Closed {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub only: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for Closed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("only", &self.only)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Closed {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Closed;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Closed object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Closed, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "only" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Closed {
-                    only: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Closed {
+    const EXPECTING: &'static str = "a Closed object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut only = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "only" => members.read(&key, &mut only),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            only: only.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Named counters.
 pub type Counters = std::collections::BTreeMap<String, i64>;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CountersWithTotal {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
+
+impl serde::Serialize for CountersWithTotal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("total", &self.total)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CountersWithTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CountersWithTotal;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CountersWithTotal object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CountersWithTotal, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut additional_properties = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(CountersWithTotal {
-                    total: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for CountersWithTotal {
+    const EXPECTING: &'static str = "a CountersWithTotal object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut additional_properties = std::collections::BTreeMap::new();
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                _ => members.keep_typed(key, &mut additional_properties),
+            }?;
+        }
+        Ok(Self {
+            total: total.unwrap_or_default(),
+            additional_properties,
+        })
+    }
+}
+
 /// A reference with a description attached through allOf.
 pub type Described = Base;
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Drawing {
     /// An array of unions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shapes: Option<Vec<Shape>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<DrawingValuesItem>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for Drawing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("shapes", &self.shapes)
+            .optional("values", &self.values)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Drawing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Drawing;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Drawing object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Drawing, A::Error> {
-                let mut field_0: Option<Option<Vec<Shape>>> = None;
-                let mut field_1: Option<Option<Vec<DrawingValuesItem>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "shapes" => key.read_once(&mut field_0, &mut map)?,
-                        "values" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Drawing {
-                    shapes: field_0.unwrap_or_default(),
-                    values: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Drawing {
+    const EXPECTING: &'static str = "a Drawing object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut shapes = None;
+        let mut values = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "shapes" => members.read(&key, &mut shapes),
+                "values" => members.read(&key, &mut values),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            shapes: shapes.unwrap_or_default(),
+            values: values.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 impl clientgen_runtime::ToParam for DrawingValuesItem {
     fn to_param(&self) -> String {
         match self {
@@ -331,6 +333,7 @@ impl clientgen_runtime::ToParam for DrawingValuesItem {
         }
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DrawingValuesItem {
@@ -339,6 +342,7 @@ pub enum DrawingValuesItem {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for DrawingValuesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -355,19 +359,19 @@ impl<'de> serde::Deserialize<'de> for DrawingValuesItem {
         Ok(Self::Other(value))
     }
 }
+
 /// A Django REST framework page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DrfPage {
     pub count: i64,
     pub next: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     pub results: Vec<Reference>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl DrfPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Reference>) -> Self {
@@ -380,211 +384,202 @@ impl DrfPage {
         }
     }
 }
+
+impl serde::Serialize for DrfPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .member("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for DrfPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DrfPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DrfPage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DrfPage, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<Reference>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DrfPage {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1.unwrap_or_default(),
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for DrfPage {
+    const EXPECTING: &'static str = "a DrfPage object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next: next.unwrap_or_default(),
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Envelope {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<EnvelopeMeta>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<EnvelopeState>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for Envelope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("meta", &self.meta)
+            .optional("state", &self.state)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Envelope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Envelope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Envelope object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Envelope, A::Error> {
-                let mut field_0: Option<Option<EnvelopeMeta>> = None;
-                let mut field_1: Option<Option<EnvelopeState>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "meta" => key.read_once(&mut field_0, &mut map)?,
-                        "state" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Envelope {
-                    meta: field_0.unwrap_or_default(),
-                    state: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for Envelope {
+    const EXPECTING: &'static str = "an Envelope object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut meta = None;
+        let mut state = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "meta" => members.read(&key, &mut meta),
+                "state" => members.read(&key, &mut state),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            meta: meta.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnvelopeMeta {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<EnvelopeMetaLinksItem>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for EnvelopeMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("page", &self.page)
+            .optional("links", &self.links)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for EnvelopeMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EnvelopeMeta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnvelopeMeta object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnvelopeMeta, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<Vec<EnvelopeMetaLinksItem>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "page" => key.read_once(&mut field_0, &mut map)?,
-                        "links" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EnvelopeMeta {
-                    page: field_0.unwrap_or_default(),
-                    links: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for EnvelopeMeta {
+    const EXPECTING: &'static str = "an EnvelopeMeta object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut page = None;
+        let mut links = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "page" => members.read(&key, &mut page),
+                "links" => members.read(&key, &mut links),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            page: page.unwrap_or_default(),
+            links: links.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnvelopeMetaLinksItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for EnvelopeMetaLinksItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("rel", &self.rel)
+            .optional("href", &self.href)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for EnvelopeMetaLinksItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EnvelopeMetaLinksItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnvelopeMetaLinksItem object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnvelopeMetaLinksItem, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "rel" => key.read_once(&mut field_0, &mut map)?,
-                        "href" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EnvelopeMetaLinksItem {
-                    rel: field_0.unwrap_or_default(),
-                    href: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for EnvelopeMetaLinksItem {
+    const EXPECTING: &'static str = "an EnvelopeMetaLinksItem object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut rel = None;
+        let mut href = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "rel" => members.read(&key, &mut rel),
+                "href" => members.read(&key, &mut href),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            rel: rel.unwrap_or_default(),
+            href: href.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnvelopeState {
@@ -595,6 +590,7 @@ pub enum EnvelopeState {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl EnvelopeState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -605,6 +601,7 @@ impl EnvelopeState {
         }
     }
 }
+
 impl From<&str> for EnvelopeState {
     fn from(value: &str) -> Self {
         match value {
@@ -614,21 +611,25 @@ impl From<&str> for EnvelopeState {
         }
     }
 }
+
 impl std::fmt::Display for EnvelopeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for EnvelopeState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for EnvelopeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EnvelopeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -636,18 +637,18 @@ impl<'de> serde::Deserialize<'de> for EnvelopeState {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Extended {
     pub id: String,
     /// Overrides the base member with a plain string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     pub extra: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Extended {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, extra: String) -> Self {
@@ -659,61 +660,60 @@ impl Extended {
         }
     }
 }
+
+impl serde::Serialize for Extended {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("id", &self.id)
+            .optional("created_at", &self.created_at)
+            .member("extra", &self.extra)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Extended {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Extended;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Extended object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Extended, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "created_at" => key.read_once(&mut field_1, &mut map)?,
-                        "extra" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Extended {
-                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    created_at: field_1.unwrap_or_default(),
-                    extra: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("extra"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for Extended {
+    const EXPECTING: &'static str = "an Extended object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut created_at = None;
+        let mut extra = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "created_at" => members.read(&key, &mut created_at),
+                "extra" => members.read(&key, &mut extra),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: clientgen_runtime::de::required(id, "id")?,
+            created_at: created_at.unwrap_or_default(),
+            extra: clientgen_runtime::de::required(extra, "extra")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeedPage {
     pub items: Vec<Reference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl FeedPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(items: Vec<Reference>) -> Self {
@@ -724,48 +724,47 @@ impl FeedPage {
         }
     }
 }
+
+impl serde::Serialize for FeedPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("items", &self.items)
+            .optional("next_cursor", &self.next_cursor)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FeedPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = FeedPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FeedPage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FeedPage, A::Error> {
-                let mut field_0: Option<Vec<Reference>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "items" => key.read_once(&mut field_0, &mut map)?,
-                        "next_cursor" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(FeedPage {
-                    items: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    next_cursor: field_1,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for FeedPage {
+    const EXPECTING: &'static str = "a FeedPage object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut next_cursor = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "items" => members.read(&key, &mut items),
+                "next_cursor" => members.read(&key, &mut next_cursor),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            items: clientgen_runtime::de::required(items, "items")?,
+            next_cursor,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One field name or several.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -775,6 +774,7 @@ pub enum Fields {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Fields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -791,72 +791,70 @@ impl<'de> serde::Deserialize<'de> for Fields {
         Ok(Self::Other(value))
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<FilterRange>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("status", &self.status)
+            .optional("range", &self.range)
+            .optional("tags", &self.tags)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Filter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Filter object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Filter, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<FilterRange>> = None;
-                let mut field_2: Option<Option<Vec<String>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "status" => key.read_once(&mut field_0, &mut map)?,
-                        "range" => key.read_once(&mut field_1, &mut map)?,
-                        "tags" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Filter {
-                    status: field_0.unwrap_or_default(),
-                    range: field_1.unwrap_or_default(),
-                    tags: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for Filter {
+    const EXPECTING: &'static str = "a Filter object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut range = None;
+        let mut tags = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "status" => members.read(&key, &mut status),
+                "range" => members.read(&key, &mut range),
+                "tags" => members.read(&key, &mut tags),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            status: status.unwrap_or_default(),
+            range: range.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterRange {
     pub from: i64,
     pub to: i64,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl FilterRange {
     /// Creates a value from its required members; the others start empty.
     pub fn new(from: i64, to: i64) -> Self {
@@ -867,49 +865,49 @@ impl FilterRange {
         }
     }
 }
+
+impl serde::Serialize for FilterRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("from", &self.from)
+            .member("to", &self.to)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FilterRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = FilterRange;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FilterRange object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FilterRange, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "from" => key.read_once(&mut field_0, &mut map)?,
-                        "to" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(FilterRange {
-                    from: field_0.ok_or_else(|| clientgen_runtime::de::missing("from"))?,
-                    to: field_1.ok_or_else(|| clientgen_runtime::de::missing("to"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for FilterRange {
+    const EXPECTING: &'static str = "a FilterRange object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut from = None;
+        let mut to = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "from" => members.read(&key, &mut from),
+                "to" => members.read(&key, &mut to),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            from: clientgen_runtime::de::required(from, "from")?,
+            to: clientgen_runtime::de::required(to, "to")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Kibana's `_find` shape.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FindPage {
     pub page: i64,
     pub per_page: i64,
@@ -917,9 +915,9 @@ pub struct FindPage {
     pub data: Vec<Reference>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl FindPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(page: i64, per_page: i64, total: i64, data: Vec<Reference>) -> Self {
@@ -932,158 +930,155 @@ impl FindPage {
         }
     }
 }
+
+impl serde::Serialize for FindPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("page", &self.page)
+            .member("per_page", &self.per_page)
+            .member("total", &self.total)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FindPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = FindPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FindPage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FindPage, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<Vec<Reference>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "page" => key.read_once(&mut field_0, &mut map)?,
-                        "per_page" => key.read_once(&mut field_1, &mut map)?,
-                        "total" => key.read_once(&mut field_2, &mut map)?,
-                        "data" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(FindPage {
-                    page: field_0.ok_or_else(|| clientgen_runtime::de::missing("page"))?,
-                    per_page: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("per_page"))?,
-                    total: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    data: field_3.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for FindPage {
+    const EXPECTING: &'static str = "a FindPage object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut page = None;
+        let mut per_page = None;
+        let mut total = None;
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "page" => members.read(&key, &mut page),
+                "per_page" => members.read(&key, &mut per_page),
+                "total" => members.read(&key, &mut total),
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            page: clientgen_runtime::de::required(page, "page")?,
+            per_page: clientgen_runtime::de::required(per_page, "per_page")?,
+            total: clientgen_runtime::de::required(total, "total")?,
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Formats {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on: Option<chrono::NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub small: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precise: Option<f64>,
     /// Base64 text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoded: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v4: Option<std::net::Ipv4Addr>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub v6: Option<std::net::Ipv6Addr>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<std::net::IpAddr>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for Formats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("at", &self.at)
+            .optional("on", &self.on)
+            .optional("uuid", &self.uuid)
+            .optional("small", &self.small)
+            .optional("big", &self.big)
+            .optional("ratio", &self.ratio)
+            .optional("precise", &self.precise)
+            .optional("encoded", &self.encoded)
+            .optional("v4", &self.v4)
+            .optional("v6", &self.v6)
+            .optional("ip", &self.ip)
+            .optional("link", &self.link)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Formats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Formats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Formats object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Formats, A::Error> {
-                let mut field_0: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_1: Option<Option<chrono::NaiveDate>> = None;
-                let mut field_2: Option<Option<uuid::Uuid>> = None;
-                let mut field_3: Option<Option<i32>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<f32>> = None;
-                let mut field_6: Option<Option<f64>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<std::net::Ipv4Addr>> = None;
-                let mut field_9: Option<Option<std::net::Ipv6Addr>> = None;
-                let mut field_10: Option<Option<std::net::IpAddr>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "at" => key.read_once(&mut field_0, &mut map)?,
-                        "on" => key.read_once(&mut field_1, &mut map)?,
-                        "uuid" => key.read_once(&mut field_2, &mut map)?,
-                        "small" => key.read_once(&mut field_3, &mut map)?,
-                        "big" => key.read_once(&mut field_4, &mut map)?,
-                        "ratio" => key.read_once(&mut field_5, &mut map)?,
-                        "precise" => key.read_once(&mut field_6, &mut map)?,
-                        "encoded" => key.read_once(&mut field_7, &mut map)?,
-                        "v4" => key.read_once(&mut field_8, &mut map)?,
-                        "v6" => key.read_once(&mut field_9, &mut map)?,
-                        "ip" => key.read_once(&mut field_10, &mut map)?,
-                        "link" => key.read_once(&mut field_11, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Formats {
-                    at: field_0.unwrap_or_default(),
-                    on: field_1.unwrap_or_default(),
-                    uuid: field_2.unwrap_or_default(),
-                    small: field_3.unwrap_or_default(),
-                    big: field_4.unwrap_or_default(),
-                    ratio: field_5.unwrap_or_default(),
-                    precise: field_6.unwrap_or_default(),
-                    encoded: field_7.unwrap_or_default(),
-                    v4: field_8.unwrap_or_default(),
-                    v6: field_9.unwrap_or_default(),
-                    ip: field_10.unwrap_or_default(),
-                    link: field_11.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Formats {
+    const EXPECTING: &'static str = "a Formats object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut at = None;
+        let mut on = None;
+        let mut uuid = None;
+        let mut small = None;
+        let mut big = None;
+        let mut ratio = None;
+        let mut precise = None;
+        let mut encoded = None;
+        let mut v4 = None;
+        let mut v6 = None;
+        let mut ip = None;
+        let mut link = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "at" => members.read(&key, &mut at),
+                "on" => members.read(&key, &mut on),
+                "uuid" => members.read(&key, &mut uuid),
+                "small" => members.read(&key, &mut small),
+                "big" => members.read(&key, &mut big),
+                "ratio" => members.read(&key, &mut ratio),
+                "precise" => members.read(&key, &mut precise),
+                "encoded" => members.read(&key, &mut encoded),
+                "v4" => members.read(&key, &mut v4),
+                "v6" => members.read(&key, &mut v6),
+                "ip" => members.read(&key, &mut ip),
+                "link" => members.read(&key, &mut link),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            at: at.unwrap_or_default(),
+            on: on.unwrap_or_default(),
+            uuid: uuid.unwrap_or_default(),
+            small: small.unwrap_or_default(),
+            big: big.unwrap_or_default(),
+            ratio: ratio.unwrap_or_default(),
+            precise: precise.unwrap_or_default(),
+            encoded: encoded.unwrap_or_default(),
+            v4: v4.unwrap_or_default(),
+            v6: v6.unwrap_or_default(),
+            ip: ip.unwrap_or_default(),
+            link: link.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HttpCode {
@@ -1096,6 +1091,7 @@ pub enum HttpCode {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+
 impl HttpCode {
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -1107,6 +1103,7 @@ impl HttpCode {
         }
     }
 }
+
 impl From<i64> for HttpCode {
     fn from(value: i64) -> Self {
         match value {
@@ -1117,21 +1114,25 @@ impl From<i64> for HttpCode {
         }
     }
 }
+
 impl std::fmt::Display for HttpCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+
 impl clientgen_runtime::ToParam for HttpCode {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+
 impl serde::Serialize for HttpCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HttpCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1139,6 +1140,7 @@ impl<'de> serde::Deserialize<'de> for HttpCode {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobStatus {
@@ -1165,6 +1167,7 @@ pub enum JobStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+
 impl JobStatus {
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -1178,6 +1181,7 @@ impl JobStatus {
         }
     }
 }
+
 impl From<i64> for JobStatus {
     fn from(value: i64) -> Self {
         match value {
@@ -1190,21 +1194,25 @@ impl From<i64> for JobStatus {
         }
     }
 }
+
 impl std::fmt::Display for JobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+
 impl clientgen_runtime::ToParam for JobStatus {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+
 impl serde::Serialize for JobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1212,6 +1220,7 @@ impl<'de> serde::Deserialize<'de> for JobStatus {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+
 /// Values documented one by one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1227,6 +1236,7 @@ pub enum Level {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl Level {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1237,6 +1247,7 @@ impl Level {
         }
     }
 }
+
 impl From<&str> for Level {
     fn from(value: &str) -> Self {
         match value {
@@ -1246,21 +1257,25 @@ impl From<&str> for Level {
         }
     }
 }
+
 impl std::fmt::Display for Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for Level {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for Level {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Level {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1268,15 +1283,16 @@ impl<'de> serde::Deserialize<'de> for Level {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Login {
     pub username: String,
     pub password: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Login {
     /// Creates a value from its required members; the others start empty.
     pub fn new(username: String, password: String) -> Self {
@@ -1287,49 +1303,47 @@ impl Login {
         }
     }
 }
+
+impl serde::Serialize for Login {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("username", &self.username)
+            .member("password", &self.password)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Login {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Login;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Login object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Login, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "username" => key.read_once(&mut field_0, &mut map)?,
-                        "password" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Login {
-                    username: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("username"))?,
-                    password: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("password"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Login {
+    const EXPECTING: &'static str = "a Login object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut username = None;
+        let mut password = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "username" => members.read(&key, &mut username),
+                "password" => members.read(&key, &mut password),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            username: clientgen_runtime::de::required(username, "username")?,
+            password: clientgen_runtime::de::required(password, "password")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MaybeColor {
@@ -1340,6 +1354,7 @@ pub enum MaybeColor {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl MaybeColor {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1350,6 +1365,7 @@ impl MaybeColor {
         }
     }
 }
+
 impl From<&str> for MaybeColor {
     fn from(value: &str) -> Self {
         match value {
@@ -1359,21 +1375,25 @@ impl From<&str> for MaybeColor {
         }
     }
 }
+
 impl std::fmt::Display for MaybeColor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for MaybeColor {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for MaybeColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MaybeColor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1381,211 +1401,197 @@ impl<'de> serde::Deserialize<'de> for MaybeColor {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Naming {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#match: Option<String>,
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(rename = "crate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crate_: Option<String>,
-    #[serde(rename = "reactions-+1")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactions_plus_1: Option<i64>,
-    #[serde(rename = "reactions--1")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactions_minus_1: Option<i64>,
-    #[serde(rename = "2fa")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub n2fa: Option<bool>,
-    #[serde(rename = "fooBar")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
-    #[serde(rename = "foo_bar")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<String>,
     /// Collides with the member that keeps unknown members.
-    #[serde(rename = "additional_properties")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_properties2: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for Naming {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("type", &self.r#type)
+            .optional("match", &self.r#match)
+            .optional("self", &self.self_)
+            .optional("crate", &self.crate_)
+            .optional("reactions-+1", &self.reactions_plus_1)
+            .optional("reactions--1", &self.reactions_minus_1)
+            .optional("2fa", &self.n2fa)
+            .optional("fooBar", &self.foo_bar)
+            .optional("foo_bar", &self.foo_bar2)
+            .optional("additional_properties", &self.additional_properties2)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Naming {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Naming;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Naming object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Naming, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "type" => key.read_once(&mut field_0, &mut map)?,
-                        "match" => key.read_once(&mut field_1, &mut map)?,
-                        "self" => key.read_once(&mut field_2, &mut map)?,
-                        "crate" => key.read_once(&mut field_3, &mut map)?,
-                        "reactions-+1" => key.read_once(&mut field_4, &mut map)?,
-                        "reactions--1" => key.read_once(&mut field_5, &mut map)?,
-                        "2fa" => key.read_once(&mut field_6, &mut map)?,
-                        "fooBar" => key.read_once(&mut field_7, &mut map)?,
-                        "foo_bar" => key.read_once(&mut field_8, &mut map)?,
-                        "additional_properties" => key.read_once(&mut field_9, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Naming {
-                    r#type: field_0.unwrap_or_default(),
-                    r#match: field_1.unwrap_or_default(),
-                    self_: field_2.unwrap_or_default(),
-                    crate_: field_3.unwrap_or_default(),
-                    reactions_plus_1: field_4.unwrap_or_default(),
-                    reactions_minus_1: field_5.unwrap_or_default(),
-                    n2fa: field_6.unwrap_or_default(),
-                    foo_bar: field_7.unwrap_or_default(),
-                    foo_bar2: field_8.unwrap_or_default(),
-                    additional_properties2: field_9.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Naming {
+    const EXPECTING: &'static str = "a Naming object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut r#match = None;
+        let mut self_ = None;
+        let mut crate_ = None;
+        let mut reactions_plus_1 = None;
+        let mut reactions_minus_1 = None;
+        let mut n2fa = None;
+        let mut foo_bar = None;
+        let mut foo_bar2 = None;
+        let mut additional_properties2 = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "type" => members.read(&key, &mut r#type),
+                "match" => members.read(&key, &mut r#match),
+                "self" => members.read(&key, &mut self_),
+                "crate" => members.read(&key, &mut crate_),
+                "reactions-+1" => members.read(&key, &mut reactions_plus_1),
+                "reactions--1" => members.read(&key, &mut reactions_minus_1),
+                "2fa" => members.read(&key, &mut n2fa),
+                "fooBar" => members.read(&key, &mut foo_bar),
+                "foo_bar" => members.read(&key, &mut foo_bar2),
+                "additional_properties" => {
+                    members.read(&key, &mut additional_properties2)
+                }
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            r#type: r#type.unwrap_or_default(),
+            r#match: r#match.unwrap_or_default(),
+            self_: self_.unwrap_or_default(),
+            crate_: crate_.unwrap_or_default(),
+            reactions_plus_1: reactions_plus_1.unwrap_or_default(),
+            reactions_minus_1: reactions_minus_1.unwrap_or_default(),
+            n2fa: n2fa.unwrap_or_default(),
+            foo_bar: foo_bar.unwrap_or_default(),
+            foo_bar2: foo_bar2.unwrap_or_default(),
+            additional_properties2: additional_properties2.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A type the API is retiring.
 #[deprecated]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OldRecord {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for OldRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for OldRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = OldRecord;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OldRecord object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OldRecord, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(OldRecord {
-                    id: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for OldRecord {
+    const EXPECTING: &'static str = "an OldRecord object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenBag {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for OpenBag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("kind", &self.kind)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for OpenBag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = OpenBag;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OpenBag object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OpenBag, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "kind" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(OpenBag {
-                    kind: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for OpenBag {
+    const EXPECTING: &'static str = "an OpenBag object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut kind = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "kind" => members.read(&key, &mut kind),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            kind: kind.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     pub message: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Problem {
     /// Creates a value from its required members; the others start empty.
     pub fn new(message: String) -> Self {
@@ -1595,49 +1601,47 @@ impl Problem {
         }
     }
 }
+
+impl serde::Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("message", &self.message)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Problem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Problem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Problem object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Problem, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "message" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Problem {
-                    message: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Problem {
+    const EXPECTING: &'static str = "a Problem object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut message = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "message" => members.read(&key, &mut message),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            message: clientgen_runtime::de::required(message, "message")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A record
 ///
 /// Members of every kind of optionality.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Always present, never null.
     pub id: uuid::Uuid,
@@ -1645,28 +1649,23 @@ pub struct Record {
     /// Always present, may be null.
     pub note: Option<String>,
     /// May be absent, or present and null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Absent means the default.
     ///
     /// Default when absent: `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// Sent by the server only, so never required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_id: Option<String>,
     /// Sent by the client only, so never required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Kept for old servers.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy_flag: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Record {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: uuid::Uuid, name: String) -> Self {
@@ -1683,65 +1682,71 @@ impl Record {
         }
     }
 }
+
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("id", &self.id)
+            .member("name", &self.name)
+            .member("note", &self.note)
+            .optional("comment", &self.comment)
+            .optional("priority", &self.priority)
+            .optional("server_id", &self.server_id)
+            .optional("password", &self.password)
+            .optional("legacy_flag", &self.legacy_flag)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Record;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Record object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Record, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<i32>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "note" => key.read_once(&mut field_2, &mut map)?,
-                        "comment" => key.read_once(&mut field_3, &mut map)?,
-                        "priority" => key.read_once(&mut field_4, &mut map)?,
-                        "server_id" => key.read_once(&mut field_5, &mut map)?,
-                        "password" => key.read_once(&mut field_6, &mut map)?,
-                        "legacy_flag" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Record {
-                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    note: field_2.unwrap_or_default(),
-                    comment: field_3,
-                    priority: field_4.unwrap_or_default(),
-                    server_id: field_5.unwrap_or_default(),
-                    password: field_6.unwrap_or_default(),
-                    legacy_flag: field_7.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Record {
+    const EXPECTING: &'static str = "a Record object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut note = None;
+        let mut comment = None;
+        let mut priority = None;
+        let mut server_id = None;
+        let mut password = None;
+        let mut legacy_flag = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "note" => members.read(&key, &mut note),
+                "comment" => members.read(&key, &mut comment),
+                "priority" => members.read(&key, &mut priority),
+                "server_id" => members.read(&key, &mut server_id),
+                "password" => members.read(&key, &mut password),
+                "legacy_flag" => members.read(&key, &mut legacy_flag),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: clientgen_runtime::de::required(id, "id")?,
+            name: clientgen_runtime::de::required(name, "name")?,
+            note: note.unwrap_or_default(),
+            comment,
+            priority: priority.unwrap_or_default(),
+            server_id: server_id.unwrap_or_default(),
+            password: password.unwrap_or_default(),
+            legacy_flag: legacy_flag.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RecordOrRef {
@@ -1750,6 +1755,7 @@ pub enum RecordOrRef {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for RecordOrRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1766,14 +1772,15 @@ impl<'de> serde::Deserialize<'de> for RecordOrRef {
         Ok(Self::Other(value))
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub r#ref: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Reference {
     /// Creates a value from its required members; the others start empty.
     pub fn new(r#ref: String) -> Self {
@@ -1783,57 +1790,53 @@ impl Reference {
         }
     }
 }
+
+impl serde::Serialize for Reference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("ref", &self.r#ref)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Reference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Reference;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Reference object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Reference, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "ref" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Reference {
-                    r#ref: field_0.ok_or_else(|| clientgen_runtime::de::missing("ref"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for Reference {
+    const EXPECTING: &'static str = "a Reference object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut r#ref = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "ref" => members.read(&key, &mut r#ref),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            r#ref: clientgen_runtime::de::required(r#ref, "ref")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rgb {
-    #[serde(rename = "R")]
     pub r: i64,
-    #[serde(rename = "G")]
     pub g: i64,
-    #[serde(rename = "B")]
     pub b: i64,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Rgb {
     /// Creates a value from its required members; the others start empty.
     pub fn new(r: i64, g: i64, b: i64) -> Self {
@@ -1845,96 +1848,95 @@ impl Rgb {
         }
     }
 }
+
+impl serde::Serialize for Rgb {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("R", &self.r)
+            .member("G", &self.g)
+            .member("B", &self.b)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Rgb {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Rgb;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Rgb object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Rgb, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "R" => key.read_once(&mut field_0, &mut map)?,
-                        "G" => key.read_once(&mut field_1, &mut map)?,
-                        "B" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Rgb {
-                    r: field_0.ok_or_else(|| clientgen_runtime::de::missing("R"))?,
-                    g: field_1.ok_or_else(|| clientgen_runtime::de::missing("G"))?,
-                    b: field_2.ok_or_else(|| clientgen_runtime::de::missing("B"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for Rgb {
+    const EXPECTING: &'static str = "a Rgb object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut r = None;
+        let mut g = None;
+        let mut b = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "R" => members.read(&key, &mut r),
+                "G" => members.read(&key, &mut g),
+                "B" => members.read(&key, &mut b),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            r: clientgen_runtime::de::required(r, "R")?,
+            g: clientgen_runtime::de::required(g, "G")?,
+            b: clientgen_runtime::de::required(b, "B")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Setting {
     pub value: Option<SettingValue>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for Setting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("value", &self.value)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Setting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Setting;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Setting object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Setting, A::Error> {
-                let mut field_0: Option<Option<SettingValue>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "value" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Setting {
-                    value: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Setting {
+    const EXPECTING: &'static str = "a Setting object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut value = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "value" => members.read(&key, &mut value),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            value: value.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 impl clientgen_runtime::ToParam for SettingValue {
     fn to_param(&self) -> String {
         match self {
@@ -1945,6 +1947,7 @@ impl clientgen_runtime::ToParam for SettingValue {
         }
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SettingValue {
@@ -1953,6 +1956,7 @@ pub enum SettingValue {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for SettingValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1969,6 +1973,7 @@ impl<'de> serde::Deserialize<'de> for SettingValue {
         Ok(Self::Other(value))
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Severity {
@@ -1983,6 +1988,7 @@ pub enum Severity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
 impl Severity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1995,6 +2001,7 @@ impl Severity {
         }
     }
 }
+
 impl From<&str> for Severity {
     fn from(value: &str) -> Self {
         match value {
@@ -2006,21 +2013,25 @@ impl From<&str> for Severity {
         }
     }
 }
+
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl clientgen_runtime::ToParam for Severity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
 impl serde::Serialize for Severity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Severity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2028,6 +2039,7 @@ impl<'de> serde::Deserialize<'de> for Severity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Tagged by `shape_type`; `Square` is matched by its schema name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -2037,6 +2049,7 @@ pub enum Shape {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2063,15 +2076,16 @@ impl<'de> serde::Deserialize<'de> for Shape {
         }
     }
 }
+
 /// Stellar Cyber's shape, items nested under `data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SkipPage {
     pub data: SkipPageData,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl SkipPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: SkipPageData) -> Self {
@@ -2081,53 +2095,52 @@ impl SkipPage {
         }
     }
 }
+
+impl serde::Serialize for SkipPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for SkipPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SkipPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SkipPage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SkipPage, A::Error> {
-                let mut field_0: Option<SkipPageData> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SkipPage {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for SkipPage {
+    const EXPECTING: &'static str = "a SkipPage object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct SkipPageData {
     pub cases: Vec<Reference>,
     pub total: i64,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl SkipPageData {
     /// Creates a value from its required members; the others start empty.
     pub fn new(cases: Vec<Reference>, total: i64) -> Self {
@@ -2138,58 +2151,56 @@ impl SkipPageData {
         }
     }
 }
+
+impl serde::Serialize for SkipPageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("cases", &self.cases)
+            .member("total", &self.total)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for SkipPageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SkipPageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SkipPageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SkipPageData, A::Error> {
-                let mut field_0: Option<Vec<Reference>> = None;
-                let mut field_1: Option<i64> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "cases" => key.read_once(&mut field_0, &mut map)?,
-                        "total" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SkipPageData {
-                    cases: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
-                    total: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for SkipPageData {
+    const EXPECTING: &'static str = "a SkipPageData object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut cases = None;
+        let mut total = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "cases" => members.read(&key, &mut cases),
+                "total" => members.read(&key, &mut total),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            cases: clientgen_runtime::de::required(cases, "cases")?,
+            total: clientgen_runtime::de::required(total, "total")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Square {
     pub shape_type: String,
     pub side: f32,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Square {
     /// Creates a value from its required members; the others start empty.
     pub fn new(shape_type: String, side: f32) -> Self {
@@ -2200,50 +2211,50 @@ impl Square {
         }
     }
 }
+
+impl serde::Serialize for Square {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("shape_type", &self.shape_type)
+            .member("side", &self.side)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Square {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Square;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Square object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Square, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<f32> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "shape_type" => key.read_once(&mut field_0, &mut map)?,
-                        "side" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Square {
-                    shape_type: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("shape_type"))?,
-                    side: field_1.ok_or_else(|| clientgen_runtime::de::missing("side"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Square {
+    const EXPECTING: &'static str = "a Square object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut shape_type = None;
+        let mut side = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "shape_type" => members.read(&key, &mut shape_type),
+                "side" => members.read(&key, &mut side),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            shape_type: clientgen_runtime::de::required(shape_type, "shape_type")?,
+            side: clientgen_runtime::de::required(side, "side")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A schema named like a Rust type.
 pub type String2 = String;
+
 impl clientgen_runtime::ToParam for StringOrNumber {
     fn to_param(&self) -> String {
         match self {
@@ -2254,6 +2265,7 @@ impl clientgen_runtime::ToParam for StringOrNumber {
         }
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum StringOrNumber {
@@ -2262,6 +2274,7 @@ pub enum StringOrNumber {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for StringOrNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2278,65 +2291,61 @@ impl<'de> serde::Deserialize<'de> for StringOrNumber {
         Ok(Self::Other(value))
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct T3dModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertices: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for T3dModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("vertices", &self.vertices)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for T3dModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = T3dModel;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a T3dModel object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<T3dModel, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "vertices" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(T3dModel {
-                    vertices: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for T3dModel {
+    const EXPECTING: &'static str = "a T3dModel object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut vertices = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "vertices" => members.read(&key, &mut vertices),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            vertices: vertices.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct TreeNode {
     pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<TreeNode>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<TreeNode>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl TreeNode {
     /// Creates a value from its required members; the others start empty.
     pub fn new(label: String) -> Self {
@@ -2348,66 +2357,63 @@ impl TreeNode {
         }
     }
 }
+
+impl serde::Serialize for TreeNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("label", &self.label)
+            .optional("parent", &self.parent)
+            .optional("children", &self.children)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for TreeNode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TreeNode;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TreeNode object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TreeNode, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<Box<TreeNode>>> = None;
-                let mut field_2: Option<Option<Vec<TreeNode>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "label" => key.read_once(&mut field_0, &mut map)?,
-                        "parent" => key.read_once(&mut field_1, &mut map)?,
-                        "children" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TreeNode {
-                    label: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("label"))?,
-                    parent: field_1.unwrap_or_default(),
-                    children: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for TreeNode {
+    const EXPECTING: &'static str = "a TreeNode object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut label = None;
+        let mut parent = None;
+        let mut children = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "label" => members.read(&key, &mut label),
+                "parent" => members.read(&key, &mut parent),
+                "children" => members.read(&key, &mut children),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            label: clientgen_runtime::de::required(label, "label")?,
+            parent: parent.unwrap_or_default(),
+            children: children.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Upload {
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     pub file: clientgen_runtime::FilePart,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<clientgen_runtime::FilePart>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<UploadMeta>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Upload {
     /// Creates a value from its required members; the others start empty.
     pub fn new(title: String, file: clientgen_runtime::FilePart) -> Self {
@@ -2421,101 +2427,99 @@ impl Upload {
         }
     }
 }
+
+impl serde::Serialize for Upload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("title", &self.title)
+            .optional("tags", &self.tags)
+            .member("file", &self.file)
+            .optional("thumbnail", &self.thumbnail)
+            .optional("meta", &self.meta)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Upload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Upload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Upload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Upload, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<Vec<String>>> = None;
-                let mut field_2: Option<clientgen_runtime::FilePart> = None;
-                let mut field_3: Option<Option<clientgen_runtime::FilePart>> = None;
-                let mut field_4: Option<Option<UploadMeta>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "title" => key.read_once(&mut field_0, &mut map)?,
-                        "tags" => key.read_once(&mut field_1, &mut map)?,
-                        "file" => key.read_once(&mut field_2, &mut map)?,
-                        "thumbnail" => key.read_once(&mut field_3, &mut map)?,
-                        "meta" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Upload {
-                    title: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
-                    tags: field_1.unwrap_or_default(),
-                    file: field_2.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
-                    thumbnail: field_3.unwrap_or_default(),
-                    meta: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+
+impl<'de> clientgen_runtime::de::Object<'de> for Upload {
+    const EXPECTING: &'static str = "an Upload object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut title = None;
+        let mut tags = None;
+        let mut file = None;
+        let mut thumbnail = None;
+        let mut meta = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "title" => members.read(&key, &mut title),
+                "tags" => members.read(&key, &mut tags),
+                "file" => members.read(&key, &mut file),
+                "thumbnail" => members.read(&key, &mut thumbnail),
+                "meta" => members.read(&key, &mut meta),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            title: clientgen_runtime::de::required(title, "title")?,
+            tags: tags.unwrap_or_default(),
+            file: clientgen_runtime::de::required(file, "file")?,
+            thumbnail: thumbnail.unwrap_or_default(),
+            meta: meta.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadMeta {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+impl serde::Serialize for UploadMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("source", &self.source)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for UploadMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UploadMeta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UploadMeta object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadMeta, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "source" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UploadMeta {
-                    source: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> clientgen_runtime::de::Object<'de> for UploadMeta {
+    const EXPECTING: &'static str = "an UploadMeta object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut source = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "source" => members.read(&key, &mut source),
+                _ => members.keep(key),
+            }?;
         }
-        deserializer.deserialize_map(Members)
+        Ok(Self {
+            source: source.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
     }
 }

@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `http://localhost:5601`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `http://localhost:5601`.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:5601";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -13,26 +16,30 @@ pub const SERVERS: &[Server] = &[
         description: "A Kibana origin (scheme, host, port); a local Kibana on its default port unless set.",
     },
 ];
-///A client for the Elastic Security API (Kibana).
+
+/// A client for the Elastic Security API (Kibana).
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
-    ///Sends the API key as `Authorization: ApiKey <key>` with every request.
+
+    /// Sends the API key as `Authorization: ApiKey <key>` with every request.
     ///
     /// An Elasticsearch API key, sent as `Authorization: ApiKey <encoded>`, where `<encoded>` is
     /// the `encoded` value Elasticsearch returns when the key is created (base64 of `id:api_key`).
@@ -51,6 +58,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("apiKeyAuth");
         self
     }
+
     /// Sends HTTP Basic credentials with every request.
     ///
     /// The username and password used to log in to Kibana.
@@ -72,6 +80,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("basicAuth");
         self
     }
+
     /// Sends every request under `/s/{space_id}` (the value is percent-encoded as one path segment; an empty value, `.` or `..` makes [`Self::build`] fail).
     ///
     /// The Kibana space (its URL identifier) every request addresses; the default space needs no prefix.
@@ -79,27 +88,32 @@ impl ClientBuilder {
         self.inner = self.inner.path_prefix_segment("/s/", "space_id", space_id, "");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -107,6 +121,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -114,22 +129,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -137,6 +156,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -145,6 +165,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -152,6 +173,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -161,639 +183,21 @@ impl Client {
                 .header("kbn-xsrf", "true"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
-    /// Get a detection rule
-    ///
-    /// Returns one detection rule, addressed by its saved object `id` or by its `rule_id`
-    /// (exactly one of the two). (Kibana operation id: `ReadRule`.)
-    ///
-    /// `GET /api/detection_engine/rules` (operation `read_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_rule(
-        &self,
-        params: &crate::operations::ReadRuleParams,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_rule",
-                "/api/detection_engine/rules",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("rule_id", params.rule_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Replace a detection rule
-    ///
-    /// Replaces a detection rule, addressed by `id` or `rule_id` in the body. Members left out
-    /// are reset to their defaults (use `patch_rule` to change only some members). (Kibana
-    /// operation id: `UpdateRule`.)
-    ///
-    /// `PUT /api/detection_engine/rules` (operation `update_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_rule(
-        &self,
-        body: &crate::types::RuleUpdateProps,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_rule",
-                "/api/detection_engine/rules",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create a detection rule
-    ///
-    /// Creates a detection rule. `name`, `description`, `risk_score`, `severity` and `type` are
-    /// always required; each rule type needs its own members as well (a `query` rule needs
-    /// `query` and `language`, a `threshold` rule `threshold`, a `machine_learning` rule
-    /// `machine_learning_job_id` and `anomaly_threshold`, and so on). Without `rule_id` Kibana
-    /// generates one. (Kibana operation id: `CreateRule`.)
-    ///
-    /// `POST /api/detection_engine/rules` (operation `create_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_rule(
-        &self,
-        body: &crate::types::RuleCreateProps,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_rule",
-                "/api/detection_engine/rules",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete a detection rule
-    ///
-    /// Deletes one detection rule, addressed by `id` or `rule_id`, and returns it as it was.
-    /// (Kibana operation id: `DeleteRule`.)
-    ///
-    /// `DELETE /api/detection_engine/rules` (operation `delete_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_rule(
-        &self,
-        params: &crate::operations::DeleteRuleParams,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_rule",
-                "/api/detection_engine/rules",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("rule_id", params.rule_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Update some members of a detection rule
-    ///
-    /// Changes only the members given, on the rule addressed by `id` or `rule_id` in the body.
-    /// (Kibana operation id: `PatchRule`.)
-    ///
-    /// `PATCH /api/detection_engine/rules` (operation `patch_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn patch_rule(
-        &self,
-        body: &crate::types::RulePatchProps,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "patch_rule",
-                "/api/detection_engine/rules",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn find_rules_stream<'a>(
-        &'a self,
-        params: &crate::operations::FindRulesParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::RuleResponse, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "find_rules",
-            clientgen_runtime::pagination::Position::Page(1u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
-                async move {
-                    let page = self.find_rules(&params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = None;
-                    let items = Some(page).map(|v| v.data).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Find detection rules
-    ///
-    /// Returns one page of detection rules, optionally filtered with a KQL `filter` over
-    /// `alert.attributes.*` (name, enabled, tags, createdBy, interval, updatedBy) and sorted.
-    /// (Kibana operation id: `FindRules`.)
-    ///
-    /// `GET /api/detection_engine/rules/_find` (operation `find_rules`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_rules(
-        &self,
-        params: &crate::operations::FindRulesParams,
-    ) -> Result<crate::types::FindRulesResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "find_rules",
-                "/api/detection_engine/rules/_find",
-            )
-            .query_each("fields", params.fields.as_deref().unwrap_or_default())
-            .query_opt("filter", params.filter.as_ref())
-            .query_opt("sort_field", params.sort_field.as_ref())
-            .query_opt("sort_order", params.sort_order.as_ref())
-            .query_opt("page", params.page.as_ref())
-            .query_opt("per_page", params.per_page.as_ref())
-            .query_opt("gaps_range_start", params.gaps_range_start.as_ref())
-            .query_opt("gaps_range_end", params.gaps_range_end.as_ref())
-            .query_each(
-                "gap_fill_statuses",
-                params.gap_fill_statuses.as_deref().unwrap_or_default(),
-            )
-            .query_opt(
-                "gap_auto_fill_scheduler_id",
-                params.gap_auto_fill_scheduler_id.as_ref(),
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Apply an action to many detection rules
-    ///
-    /// Enables, disables, deletes, duplicates, exports, edits, runs or fills the execution gaps of
-    /// the rules matched by `query` (KQL over rule attributes) or listed in `ids`. Returns a
-    /// summary and the rules changed.
-    /// The `export` action answers NDJSON instead and is better served by `export_rules`.
-    /// (Kibana operation id: `PerformRulesBulkAction`.)
-    ///
-    /// `POST /api/detection_engine/rules/_bulk_action` (operation `perform_rules_bulk_action`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn perform_rules_bulk_action(
-        &self,
-        params: &crate::operations::PerformRulesBulkActionParams,
-        body: &crate::types::BulkActionRequest,
-    ) -> Result<crate::types::BulkActionResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "perform_rules_bulk_action",
-                "/api/detection_engine/rules/_bulk_action",
-            )
-            .query_opt("dry_run", params.dry_run.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Import detection rules
-    ///
-    /// Imports rules (and their exception lists and connectors) from an NDJSON file, sent as
-    /// the `file` part of a multipart form, as produced by `export_rules`. The query flags
-    /// choose whether existing objects are overwritten. (Kibana operation id: `ImportRules`.)
-    ///
-    /// `POST /api/detection_engine/rules/_import` (operation `import_rules`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_rules(
-        &self,
-        params: &crate::operations::ImportRulesParams,
-        body: &crate::types::RulesImportForm,
-    ) -> Result<crate::types::RulesImportResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "import_rules",
-                "/api/detection_engine/rules/_import",
-            )
-            .query_opt("overwrite", params.overwrite.as_ref())
-            .query_opt("overwrite_exceptions", params.overwrite_exceptions.as_ref())
-            .query_opt(
-                "overwrite_action_connectors",
-                params.overwrite_action_connectors.as_ref(),
-            )
-            .query_opt("as_new_list", params.as_new_list.as_ref())
-            .multipart(
-                clientgen_runtime::Multipart::new()
-                    .file("file", &body.file)
-                    .unknown(&body.additional_properties),
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Export detection rules
-    ///
-    /// Exports the rules listed in the body (every rule when the body has no `objects`) as
-    /// NDJSON: one rule per line, then, unless `exclude_export_details` is true, one line of
-    /// export details (counts and the rules that were not found). (Kibana operation id:
-    /// `ExportRules`.)
-    ///
-    /// `POST /api/detection_engine/rules/_export` (operation `export_rules`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn export_rules(
-        &self,
-        params: &crate::operations::ExportRulesParams,
-        body: Option<&crate::types::RulesExportRequest>,
-    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::RulesExportLine>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "export_rules",
-                "/api/detection_engine/rules/_export",
-            )
-            .query_opt("exclude_export_details", params.exclude_export_details.as_ref())
-            .query_opt("file_name", params.file_name.as_ref())
-            .json_opt(body)
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
-            clientgen_runtime::Streaming::Failure(response) => {
-                Err(
-                    match response.status().as_u16() {
-                        400 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        401 | 403 => {
-                            response.into_declared_error::<crate::types::KibanaError>()
-                        }
-                        _ => response.into_error(),
-                    },
-                )
-            }
-        }
-    }
-    /// Get the status of Elastic prebuilt rules and timelines
-    ///
-    /// Counts the Elastic prebuilt rules and timelines that are installed, not installed, and
-    /// out of date. (Kibana operation id: `ReadPrebuiltRulesAndTimelinesStatus`.)
-    ///
-    /// `GET /api/detection_engine/rules/prepackaged/_status` (operation `read_prebuilt_rules_status`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_prebuilt_rules_status(
-        &self,
-    ) -> Result<crate::types::PrebuiltRulesStatus, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_prebuilt_rules_status",
-                "/api/detection_engine/rules/prepackaged/_status",
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Install and update Elastic prebuilt rules and timelines
-    ///
-    /// Installs the Elastic prebuilt rules and timelines that are missing and updates those
-    /// that are out of date. The request has no body. (Kibana operation id:
-    /// `InstallPrebuiltRulesAndTimelines`.)
-    ///
-    /// `PUT /api/detection_engine/rules/prepackaged` (operation `install_prebuilt_rules`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn install_prebuilt_rules(
-        &self,
-    ) -> Result<crate::types::PrebuiltRulesInstallResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "install_prebuilt_rules",
-                "/api/detection_engine/rules/prepackaged",
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// List detection rule tags
-    ///
-    /// Returns every distinct tag used by the detection rules of the space. (Kibana operation
-    /// id: `ReadTags`.)
-    ///
-    /// `GET /api/detection_engine/tags` (operation `read_rule_tags`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_rule_tags(&self) -> Result<Vec<String>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_rule_tags",
-                "/api/detection_engine/tags",
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Preview a rule's alerts
-    ///
-    /// Runs a rule that is not saved over a bounded time range (`invocationCount` executions
-    /// ending at `timeframeEnd`) and returns the execution logs, without saving the rule; the
-    /// alerts it would create are written to a preview index and can be searched with the
-    /// returned `previewId`. (Kibana operation id: `RulePreview`.)
-    ///
-    /// `POST /api/detection_engine/rules/preview` (operation `preview_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn preview_rule(
-        &self,
-        params: &crate::operations::PreviewRuleParams,
-        body: &crate::types::RulePreviewRequest,
-    ) -> Result<crate::types::RulePreviewResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "preview_rule",
-                "/api/detection_engine/rules/preview",
-            )
-            .query_opt("enable_logged_requests", params.enable_logged_requests.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
+}
+
+/// Operations tagged `alerts`: built with the feature `alerts` (on by default).
+#[cfg(feature = "alerts")]
+impl Client {
     /// Search detection alerts
     ///
     /// Runs an Elasticsearch query over the alerts index of the space and returns the
@@ -837,6 +241,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Set the workflow status of alerts
     ///
     /// Sets the workflow status (open, acknowledged, closed) of the alerts listed in
@@ -880,6 +285,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add and remove alert tags
     ///
     /// Adds the tags in `tags.tags_to_add` to the alerts listed in `ids` and removes those in
@@ -923,6 +329,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Assign and unassign users on alerts
     ///
     /// Assigns the user profiles in `assignees.add` to the alerts listed in `ids` and
@@ -967,2194 +374,11 @@ impl Client {
         }
         response.json()
     }
-    /// Get an exception list
-    ///
-    /// Returns one exception list, addressed by `id` or `list_id` (with its `namespace_type`).
-    /// (Kibana operation id: `ReadExceptionList`.)
-    ///
-    /// `GET /api/exception_lists` (operation `read_exception_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_exception_list(
-        &self,
-        params: &crate::operations::ReadExceptionListParams,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_exception_list",
-                "/api/exception_lists",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("list_id", params.list_id.as_ref())
-            .query_opt("namespace_type", params.namespace_type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Replace an exception list
-    ///
-    /// Replaces the exception list addressed by `id` or `list_id` in the body. (Kibana
-    /// operation id: `UpdateExceptionList`.)
-    ///
-    /// `PUT /api/exception_lists` (operation `update_exception_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_exception_list(
-        &self,
-        body: &crate::types::ExceptionListUpdate,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_exception_list",
-                "/api/exception_lists",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create an exception list
-    ///
-    /// Creates an exception list, the container of exception items that rules reference
-    /// through `exceptions_list`. (Kibana operation id: `CreateExceptionList`.)
-    ///
-    /// `POST /api/exception_lists` (operation `create_exception_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_exception_list(
-        &self,
-        body: &crate::types::ExceptionListCreate,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_exception_list",
-                "/api/exception_lists",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete an exception list
-    ///
-    /// Deletes an exception list and all of its items, addressed by `id` or `list_id`, and
-    /// returns the list as it was. (Kibana operation id: `DeleteExceptionList`.)
-    ///
-    /// `DELETE /api/exception_lists` (operation `delete_exception_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_exception_list(
-        &self,
-        params: &crate::operations::DeleteExceptionListParams,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_exception_list",
-                "/api/exception_lists",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("list_id", params.list_id.as_ref())
-            .query_opt("namespace_type", params.namespace_type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::find_exception_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn find_exception_lists_stream<'a>(
-        &'a self,
-        params: &crate::operations::FindExceptionListsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ExceptionList, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "find_exception_lists",
-            clientgen_runtime::pagination::Position::Page(1u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
-                async move {
-                    let page = self.find_exception_lists(&params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = None;
-                    let items = Some(page).map(|v| v.data).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Find exception lists
-    ///
-    /// Returns one page of exception lists, optionally filtered with KQL over
-    /// `exception-list.attributes.*` (or `exception-list-agnostic.attributes.*`). (Kibana
-    /// operation id: `FindExceptionLists`.)
-    ///
-    /// `GET /api/exception_lists/_find` (operation `find_exception_lists`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_exception_lists(
-        &self,
-        params: &crate::operations::FindExceptionListsParams,
-    ) -> Result<crate::types::FindExceptionListsResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "find_exception_lists",
-                "/api/exception_lists/_find",
-            )
-            .query_opt("filter", params.filter.as_ref())
-            .query_joined(
-                "namespace_type",
-                params.namespace_type.as_deref().unwrap_or_default(),
-            )
-            .query_opt("page", params.page.as_ref())
-            .query_opt("per_page", params.per_page.as_ref())
-            .query_opt("sort_field", params.sort_field.as_ref())
-            .query_opt("sort_order", params.sort_order.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Duplicate an exception list
-    ///
-    /// Copies the exception list `list_id`, with its items, into a new list with a generated
-    /// `list_id`, and returns the new list. Kibana refuses (405) to duplicate the lists it
-    /// manages for endpoint security. (Kibana operation id: `DuplicateExceptionList`.)
-    ///
-    /// `POST /api/exception_lists/_duplicate` (operation `duplicate_exception_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400, 404 and 405 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn duplicate_exception_list(
-        &self,
-        params: &crate::operations::DuplicateExceptionListParams,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "duplicate_exception_list",
-                "/api/exception_lists/_duplicate",
-            )
-            .query("list_id", &params.list_id)
-            .query("namespace_type", &params.namespace_type)
-            .query("include_expired_exceptions", &params.include_expired_exceptions)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404..=405 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Export an exception list
-    ///
-    /// Exports one exception list and its items as NDJSON: the list on the first line, then
-    /// one item per line, then a line of export details (counts). `id`, `list_id` and
-    /// `namespace_type` are all required. (Kibana operation id: `ExportExceptionList`.)
-    ///
-    /// `POST /api/exception_lists/_export` (operation `export_exception_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn export_exception_list(
-        &self,
-        params: &crate::operations::ExportExceptionListParams,
-    ) -> Result<
-        clientgen_runtime::NdjsonStream<crate::types::ExceptionListExportLine>,
-        Error,
-    > {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "export_exception_list",
-                "/api/exception_lists/_export",
-            )
-            .query("id", &params.id)
-            .query("list_id", &params.list_id)
-            .query("namespace_type", &params.namespace_type)
-            .query("include_expired_exceptions", &params.include_expired_exceptions)
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
-            clientgen_runtime::Streaming::Failure(response) => {
-                Err(
-                    match response.status().as_u16() {
-                        400 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        401 | 403 => {
-                            response.into_declared_error::<crate::types::KibanaError>()
-                        }
-                        404 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        _ => response.into_error(),
-                    },
-                )
-            }
-        }
-    }
-    /// Import exception lists
-    ///
-    /// Imports exception lists and their items from an NDJSON file (as `export_exception_list`
-    /// writes it), sent as the `file` part of a multipart form. The query flags choose whether
-    /// lists and items with the same identifiers are overwritten, or the lists are imported
-    /// as new ones. (Kibana operation id: `ImportExceptionList`.)
-    ///
-    /// `POST /api/exception_lists/_import` (operation `import_exception_lists`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_exception_lists(
-        &self,
-        params: &crate::operations::ImportExceptionListsParams,
-        body: &crate::types::ExceptionListsImportForm,
-    ) -> Result<crate::types::ExceptionListsImportResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "import_exception_lists",
-                "/api/exception_lists/_import",
-            )
-            .query_opt("overwrite", params.overwrite.as_ref())
-            .query_opt("overwrite_exceptions", params.overwrite_exceptions.as_ref())
-            .query_opt(
-                "overwrite_action_connectors",
-                params.overwrite_action_connectors.as_ref(),
-            )
-            .query_opt("as_new_list", params.as_new_list.as_ref())
-            .multipart(
-                clientgen_runtime::Multipart::new()
-                    .file("file", &body.file)
-                    .unknown(&body.additional_properties),
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Count an exception list's items by operating system
-    ///
-    /// Returns how many items of the list (by `id` or `list_id`) apply to Windows, Linux and
-    /// macOS, and in all; `filter` narrows the items counted. (Kibana operation id:
-    /// `ReadExceptionListSummary`.)
-    ///
-    /// `GET /api/exception_lists/summary` (operation `read_exception_list_summary`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_exception_list_summary(
-        &self,
-        params: &crate::operations::ReadExceptionListSummaryParams,
-    ) -> Result<crate::types::ExceptionListSummary, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_exception_list_summary",
-                "/api/exception_lists/summary",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("list_id", params.list_id.as_ref())
-            .query_opt("namespace_type", params.namespace_type.as_ref())
-            .query_opt("filter", params.filter.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get an exception list item
-    ///
-    /// Returns one exception item, addressed by `id` or `item_id` (with its `namespace_type`).
-    /// (Kibana operation id: `ReadExceptionListItem`.)
-    ///
-    /// `GET /api/exception_lists/items` (operation `read_exception_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_exception_list_item(
-        &self,
-        params: &crate::operations::ReadExceptionListItemParams,
-    ) -> Result<crate::types::ExceptionListItem, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_exception_list_item",
-                "/api/exception_lists/items",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("item_id", params.item_id.as_ref())
-            .query_opt("namespace_type", params.namespace_type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Replace an exception list item
-    ///
-    /// Replaces the exception item addressed by `id` or `item_id` in the body. (Kibana
-    /// operation id: `UpdateExceptionListItem`.)
-    ///
-    /// `PUT /api/exception_lists/items` (operation `update_exception_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_exception_list_item(
-        &self,
-        body: &crate::types::ExceptionListItemUpdate,
-    ) -> Result<crate::types::ExceptionListItem, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_exception_list_item",
-                "/api/exception_lists/items",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create an exception list item
-    ///
-    /// Adds an exception item, a set of conditions (`entries`) under which rule matches are
-    /// not turned into alerts, to the list named by `list_id`. (Kibana operation id:
-    /// `CreateExceptionListItem`.)
-    ///
-    /// `POST /api/exception_lists/items` (operation `create_exception_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_exception_list_item(
-        &self,
-        body: &crate::types::ExceptionListItemCreate,
-    ) -> Result<crate::types::ExceptionListItem, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_exception_list_item",
-                "/api/exception_lists/items",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete an exception list item
-    ///
-    /// Deletes one exception item, addressed by `id` or `item_id`, and returns it as it was.
-    /// (Kibana operation id: `DeleteExceptionListItem`.)
-    ///
-    /// `DELETE /api/exception_lists/items` (operation `delete_exception_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_exception_list_item(
-        &self,
-        params: &crate::operations::DeleteExceptionListItemParams,
-    ) -> Result<crate::types::ExceptionListItem, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_exception_list_item",
-                "/api/exception_lists/items",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("item_id", params.item_id.as_ref())
-            .query_opt("namespace_type", params.namespace_type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::find_exception_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn find_exception_list_items_stream<'a>(
-        &'a self,
-        params: &crate::operations::FindExceptionListItemsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ExceptionListItem, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "find_exception_list_items",
-            clientgen_runtime::pagination::Position::Page(1u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
-                async move {
-                    let page = self.find_exception_list_items(&params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = None;
-                    let items = Some(page).map(|v| v.data).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Find exception list items
-    ///
-    /// Returns one page of the items of one or more exception lists. `list_id`, `filter` and
-    /// `namespace_type` are parallel comma-separated lists: the n-th filter and namespace apply
-    /// to the n-th list. (Kibana operation id: `FindExceptionListItems`.)
-    ///
-    /// `GET /api/exception_lists/items/_find` (operation `find_exception_list_items`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_exception_list_items(
-        &self,
-        params: &crate::operations::FindExceptionListItemsParams,
-    ) -> Result<crate::types::FindExceptionListItemsResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "find_exception_list_items",
-                "/api/exception_lists/items/_find",
-            )
-            .query_joined("list_id", &params.list_id)
-            .query_joined("filter", params.filter.as_deref().unwrap_or_default())
-            .query_joined(
-                "namespace_type",
-                params.namespace_type.as_deref().unwrap_or_default(),
-            )
-            .query_opt("search", params.search.as_ref())
-            .query_opt("page", params.page.as_ref())
-            .query_opt("per_page", params.per_page.as_ref())
-            .query_opt("sort_field", params.sort_field.as_ref())
-            .query_opt("sort_order", params.sort_order.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Check the value list data streams
-    ///
-    /// Says whether the `.lists` and `.items` data streams of the space exist. (Kibana
-    /// operation id: `ReadListIndex`.)
-    ///
-    /// `GET /api/lists/index` (operation `read_list_index`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    ///   For 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_list_index(&self) -> Result<crate::types::ListIndexStatus, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_list_index",
-                "/api/lists/index",
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create the value list data streams
-    ///
-    /// Creates the `.lists` and `.items` data streams of the space, which must exist before
-    /// value lists can be used. The request has no body. The lists bundle marks the route
-    /// deprecated: recent Kibana releases create the data streams when they are first needed.
-    /// (Kibana operation id: `CreateListIndex`.)
-    ///
-    /// `POST /api/lists/index` (operation `create_list_index`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_list_index(&self) -> Result<crate::types::Acknowledged, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_list_index",
-                "/api/lists/index",
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a value list
-    ///
-    /// Returns the value list with this `id`. (Kibana operation id `ReadList`.)
-    ///
-    /// `GET /api/lists` (operation `read_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_list(
-        &self,
-        params: &crate::operations::ReadListParams,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
-            .request(clientgen_runtime::reqwest::Method::GET, "read_list", "/api/lists")
-            .query("id", &params.id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Replace a value list
-    ///
-    /// Replaces the name, description and metadata of the value list with this `id`. (Kibana
-    /// operation id: `UpdateList`.)
-    ///
-    /// `PUT /api/lists` (operation `update_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_list(
-        &self,
-        body: &crate::types::ListUpdate,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_list",
-                "/api/lists",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create a value list
-    ///
-    /// Creates an empty value list of one value `type`; fill it with `create_list_item` or
-    /// `import_list_items`. (Kibana operation id: `CreateList`.)
-    ///
-    /// `POST /api/lists` (operation `create_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_list(
-        &self,
-        body: &crate::types::ListCreate,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_list",
-                "/api/lists",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete a value list
-    ///
-    /// Deletes a value list and its items and returns the list as it was. A list still
-    /// referenced by exception items is refused (409) unless `deleteReferences` or
-    /// `ignoreReferences` says otherwise. (Kibana operation id: `DeleteList`.)
-    ///
-    /// `DELETE /api/lists` (operation `delete_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_list(
-        &self,
-        params: &crate::operations::DeleteListParams,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_list",
-                "/api/lists",
-            )
-            .query("id", &params.id)
-            .query_opt("deleteReferences", params.delete_references.as_ref())
-            .query_opt("ignoreReferences", params.ignore_references.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Update some members of a value list
-    ///
-    /// Changes only the members given on the value list with this `id`. (Kibana operation id:
-    /// `PatchList`.)
-    ///
-    /// `PATCH /api/lists` (operation `patch_list`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn patch_list(
-        &self,
-        body: &crate::types::ListPatch,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "patch_list",
-                "/api/lists",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::find_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn find_lists_stream<'a>(
-        &'a self,
-        params: &crate::operations::FindListsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::List, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "find_lists",
-            clientgen_runtime::pagination::Position::Page(1u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
-                async move {
-                    let page = self.find_lists(&params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = None;
-                    let items = Some(page).map(|v| v.data).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Find value lists
-    ///
-    /// Returns one page of value lists, optionally filtered with KQL. The answer also carries
-    /// a `cursor` that Kibana accepts instead of `page` for deep paging. (Kibana operation id:
-    /// `FindLists`.)
-    ///
-    /// `GET /api/lists/_find` (operation `find_lists`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_lists(
-        &self,
-        params: &crate::operations::FindListsParams,
-    ) -> Result<crate::types::FindListsResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "find_lists",
-                "/api/lists/_find",
-            )
-            .query_opt("page", params.page.as_ref())
-            .query_opt("per_page", params.per_page.as_ref())
-            .query_opt("sort_field", params.sort_field.as_ref())
-            .query_opt("sort_order", params.sort_order.as_ref())
-            .query_opt("cursor", params.cursor.as_ref())
-            .query_opt("filter", params.filter.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get value list items
-    ///
-    /// Returns the item with this `id`, or the items of `list_id` equal to `value`. Kibana
-    /// answers one item for `id` and an array for `list_id` plus `value`. (Kibana operation
-    /// id: `ReadListItem`.)
-    ///
-    /// `GET /api/lists/items` (operation `read_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_list_item(
-        &self,
-        params: &crate::operations::ReadListItemParams,
-    ) -> Result<crate::types::ListItemOrItems, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "read_list_item",
-                "/api/lists/items",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("list_id", params.list_id.as_ref())
-            .query_opt("value", params.value.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Replace a value list item
-    ///
-    /// Replaces the value of the item with this `id`. (Kibana operation id `UpdateListItem`.)
-    ///
-    /// `PUT /api/lists/items` (operation `update_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_list_item(
-        &self,
-        body: &crate::types::ListItemUpdate,
-    ) -> Result<crate::types::ListItem, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_list_item",
-                "/api/lists/items",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create a value list item
-    ///
-    /// Adds one value to a value list. (Kibana operation id `CreateListItem`.)
-    ///
-    /// `POST /api/lists/items` (operation `create_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_list_item(
-        &self,
-        body: &crate::types::ListItemCreate,
-    ) -> Result<crate::types::ListItem, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_list_item",
-                "/api/lists/items",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete value list items
-    ///
-    /// Deletes the item with this `id`, or the items of `list_id` equal to `value`, and
-    /// returns what was deleted: one item for `id`, an array for `list_id` plus `value`.
-    /// (Kibana operation id: `DeleteListItem`.)
-    ///
-    /// `DELETE /api/lists/items` (operation `delete_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_list_item(
-        &self,
-        params: &crate::operations::DeleteListItemParams,
-    ) -> Result<crate::types::ListItemOrItems, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_list_item",
-                "/api/lists/items",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("list_id", params.list_id.as_ref())
-            .query_opt("value", params.value.as_ref())
-            .query_opt("refresh", params.refresh.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Change members of a value list item
-    ///
-    /// Changes only the members given (`value`, `meta`) of the item with this `id`; `_version`
-    /// guards against concurrent changes and `refresh` chooses when the change becomes
-    /// searchable. (Kibana operation id: `PatchListItem`.)
-    ///
-    /// `PATCH /api/lists/items` (operation `patch_list_item`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn patch_list_item(
-        &self,
-        body: &crate::types::ListItemPatch,
-    ) -> Result<crate::types::ListItem, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "patch_list_item",
-                "/api/lists/items",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::find_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn find_list_items_stream<'a>(
-        &'a self,
-        params: &crate::operations::FindListItemsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ListItem, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "find_list_items",
-            clientgen_runtime::pagination::Position::Page(1u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
-                async move {
-                    let page = self.find_list_items(&params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = None;
-                    let items = Some(page).map(|v| v.data).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Find value list items
-    ///
-    /// Returns one page of the items of one value list, optionally filtered with KQL.
-    /// (Kibana operation id: `FindListItems`.)
-    ///
-    /// `GET /api/lists/items/_find` (operation `find_list_items`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_list_items(
-        &self,
-        params: &crate::operations::FindListItemsParams,
-    ) -> Result<crate::types::FindListItemsResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "find_list_items",
-                "/api/lists/items/_find",
-            )
-            .query("list_id", &params.list_id)
-            .query_opt("page", params.page.as_ref())
-            .query_opt("per_page", params.per_page.as_ref())
-            .query_opt("sort_field", params.sort_field.as_ref())
-            .query_opt("sort_order", params.sort_order.as_ref())
-            .query_opt("cursor", params.cursor.as_ref())
-            .query_opt("filter", params.filter.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Import value list items from a file
-    ///
-    /// Adds one item per line of a text file (the `file` part of a multipart form) to the
-    /// value list `list_id`, or, with `type` instead, creates a new list named after the file
-    /// and fills it. (Kibana operation id: `ImportListItems`.)
-    ///
-    /// `POST /api/lists/items/_import` (operation `import_list_items`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_list_items(
-        &self,
-        params: &crate::operations::ImportListItemsParams,
-        body: &crate::types::ListItemsImportForm,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "import_list_items",
-                "/api/lists/items/_import",
-            )
-            .query_opt("list_id", params.list_id.as_ref())
-            .query_opt("type", params.r#type.as_ref())
-            .query_opt("serializer", params.serializer.as_ref())
-            .query_opt("deserializer", params.deserializer.as_ref())
-            .query_opt("refresh", params.refresh.as_ref())
-            .multipart(
-                clientgen_runtime::Multipart::new()
-                    .file("file", &body.file)
-                    .unknown(&body.additional_properties),
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Export the values of a value list
-    ///
-    /// Exports the values of a value list as a text file with one value per line, the format
-    /// `import_list_items` reads. (Kibana operation id: `ExportListItems`.)
-    ///
-    /// `POST /api/lists/items/_export` (operation `export_list_items`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn export_list_items(
-        &self,
-        params: &crate::operations::ExportListItemsParams,
-    ) -> Result<String, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "export_list_items",
-                "/api/lists/items/_export",
-            )
-            .query("list_id", &params.list_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(response.text())
-    }
-    /// Get a timeline or timeline template
-    ///
-    /// Returns a saved timeline by `id`, or a timeline template by `template_timeline_id`,
-    /// wrapped as `{data: {getOneTimeline: …}}`. (Kibana operation id: `GetTimeline`.)
-    ///
-    /// `GET /api/timeline` (operation `get_timeline`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_timeline(
-        &self,
-        params: &crate::operations::GetTimelineParams,
-    ) -> Result<crate::types::GetTimelineResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_timeline",
-                "/api/timeline",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("template_timeline_id", params.template_timeline_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create a timeline or timeline template
-    ///
-    /// Saves a new timeline (or, with `timelineType: template`, a timeline template). The
-    /// answer wraps the saved timeline as `{data: {persistTimeline: {timeline: …}}}`. (Kibana
-    /// operation id: `CreateTimelines`.)
-    ///
-    /// `POST /api/timeline` (operation `create_timeline`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    ///   For 405 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_timeline(
-        &self,
-        body: &crate::types::TimelineCreate,
-    ) -> Result<crate::types::PersistTimelineResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_timeline",
-                "/api/timeline",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    405 => response.into_declared_error::<crate::types::TimelineError>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete timelines or timeline templates
-    ///
-    /// Deletes the timelines and templates listed in `savedObjectIds` (at most 100), and the
-    /// saved searches in `searchIds`. The identifiers travel in a JSON body even though the
-    /// method is DELETE. (Kibana operation id: `DeleteTimelines`.)
-    ///
-    /// `DELETE /api/timeline` (operation `delete_timelines`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_timelines(
-        &self,
-        body: &crate::types::TimelinesDelete,
-    ) -> Result<crate::types::DeleteTimelinesResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_timelines",
-                "/api/timeline",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Update a timeline
-    ///
-    /// Updates the members given in `timeline` on the timeline `timelineId`, whose current
-    /// `version` must be sent. (Kibana operation id: `PatchTimeline`.)
-    ///
-    /// `PATCH /api/timeline` (operation `patch_timeline`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    ///   For 405 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn patch_timeline(
-        &self,
-        body: &crate::types::TimelinePatch,
-    ) -> Result<crate::types::PersistTimelineResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "patch_timeline",
-                "/api/timeline",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    405 => response.into_declared_error::<crate::types::TimelineError>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::find_timelines`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn find_timelines_stream<'a>(
-        &'a self,
-        params: &crate::operations::FindTimelinesParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::TimelineResponse, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "find_timelines",
-            clientgen_runtime::pagination::Position::Page(1u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.page_index = Some(
-                    i64::try_from(position.value()).unwrap_or(i64::MAX),
-                );
-                async move {
-                    let page = self.find_timelines(&params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total_count)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = None;
-                    let items = Some(page).map(|v| v.timeline).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Find timelines or timeline templates
-    ///
-    /// Returns one page of saved timelines or timeline templates, with counts by kind.
-    /// (Kibana operation id: `GetTimelines`.)
-    ///
-    /// `GET /api/timelines` (operation `find_timelines`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_timelines(
-        &self,
-        params: &crate::operations::FindTimelinesParams,
-    ) -> Result<crate::types::FindTimelinesResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "find_timelines",
-                "/api/timelines",
-            )
-            .query_opt("only_user_favorite", params.only_user_favorite.as_ref())
-            .query_opt("timeline_type", params.timeline_type.as_ref())
-            .query_opt("sort_field", params.sort_field.as_ref())
-            .query_opt("sort_order", params.sort_order.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
-            .query_opt("page_index", params.page_index.as_ref())
-            .query_opt("search", params.search.as_ref())
-            .query_opt("status", params.status.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Import timelines
-    ///
-    /// Imports timelines from an NDJSON file, sent as the `file` part of a multipart form, as
-    /// produced by `export_timelines`. (Kibana operation id: `ImportTimelines`.)
-    ///
-    /// `POST /api/timeline/_import` (operation `import_timelines`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_timelines(
-        &self,
-        body: &crate::types::TimelinesImportForm,
-    ) -> Result<crate::types::ImportTimelinesResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "import_timelines",
-                "/api/timeline/_import",
-            )
-            .multipart(
-                clientgen_runtime::Multipart::new()
-                    .file("file", &body.file)
-                    .text_opt("isImmutable", body.is_immutable.as_ref())
-                    .unknown(&body.additional_properties),
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Export timelines
-    ///
-    /// Exports the timelines listed in `ids` (all of them when `ids` is null) as NDJSON, one
-    /// timeline per line, with its notes and pinned events. (Kibana operation id:
-    /// `ExportTimelines`.)
-    ///
-    /// `POST /api/timeline/_export` (operation `export_timelines`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn export_timelines(
-        &self,
-        params: &crate::operations::ExportTimelinesParams,
-        body: &crate::types::TimelinesExportRequest,
-    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::ExportedTimeline>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "export_timelines",
-                "/api/timeline/_export",
-            )
-            .query("file_name", &params.file_name)
-            .json(body)
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
-            clientgen_runtime::Streaming::Failure(response) => {
-                Err(
-                    match response.status().as_u16() {
-                        400 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        401 | 403 => {
-                            response.into_declared_error::<crate::types::KibanaError>()
-                        }
-                        _ => response.into_error(),
-                    },
-                )
-            }
-        }
-    }
-    /// Resolve a timeline or timeline template
-    ///
-    /// Looks a timeline up by `id` the way saved objects are resolved across spaces (telling
-    /// whether the identifier matched exactly or through an alias left by a migration), or a
-    /// timeline template by `template_timeline_id`. Give one of the two. (Kibana operation id:
-    /// `ResolveTimeline`.)
-    ///
-    /// `GET /api/timeline/resolve` (operation `resolve_timeline`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn resolve_timeline(
-        &self,
-        params: &crate::operations::ResolveTimelineParams,
-    ) -> Result<crate::types::ResolveTimelineResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "resolve_timeline",
-                "/api/timeline/resolve",
-            )
-            .query_opt("id", params.id.as_ref())
-            .query_opt("template_timeline_id", params.template_timeline_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Copy a timeline or timeline template
-    ///
-    /// Saves a copy of the timeline `timelineIdToCopy`, with its notes and pinned events, and
-    /// with the members given in `timeline` replacing the copied ones (typically a new
-    /// `title`). This is an internal Kibana route: its shape may change between releases.
-    /// (Kibana operation id: `CopyTimeline`.)
-    ///
-    /// `POST /api/timeline/_copy` (operation `copy_timeline`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn copy_timeline(
-        &self,
-        params: &crate::operations::CopyTimelineParams,
-        body: &crate::types::TimelineCopy,
-    ) -> Result<crate::types::PersistTimelineResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "copy_timeline",
-                "/api/timeline/_copy",
-            )
-            .header("elastic-api-version", &params.elastic_api_version)
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Mark or unmark a timeline as a favorite
-    ///
-    /// Toggles the calling user's favorite mark on a timeline (give `timelineId`) or a timeline
-    /// template (give `templateTimelineId` and `templateTimelineVersion`). All four members are
-    /// required but may be null. The answer lists who marked it, in `favorite`, which is empty
-    /// once the mark is removed. (Kibana operation id: `PersistFavoriteRoute`.)
-    ///
-    /// `PATCH /api/timeline/_favorite` (operation `persist_timeline_favorite`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    ///   For 403 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn persist_timeline_favorite(
-        &self,
-        body: &crate::types::TimelineFavoriteRequest,
-    ) -> Result<crate::types::PersistFavoriteResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "persist_timeline_favorite",
-                "/api/timeline/_favorite",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 => response.into_declared_error::<crate::types::KibanaError>(),
-                    403 => response.into_declared_error::<crate::types::TimelineError>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get notes
-    ///
-    /// Returns notes: those attached to the events in `documentIds`, those of the timelines in
-    /// `savedObjectIds`, or, with neither, one page of every note (optionally searched,
-    /// filtered and sorted). (Kibana operation id: `GetNotes`.)
-    ///
-    /// `GET /api/note` (operation `get_notes`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_notes(
-        &self,
-        params: &crate::operations::GetNotesParams,
-    ) -> Result<crate::types::GetNotesResponse, Error> {
-        let response = self
-            .transport
-            .request(clientgen_runtime::reqwest::Method::GET, "get_notes", "/api/note")
-            .query_each(
-                "documentIds",
-                params.document_ids.as_deref().unwrap_or_default(),
-            )
-            .query_each(
-                "savedObjectIds",
-                params.saved_object_ids.as_deref().unwrap_or_default(),
-            )
-            .query_opt("page", params.page.as_ref())
-            .query_opt("perPage", params.per_page.as_ref())
-            .query_opt("search", params.search.as_ref())
-            .query_opt("sortField", params.sort_field.as_ref())
-            .query_opt("sortOrder", params.sort_order.as_ref())
-            .query_opt("filter", params.filter.as_ref())
-            .query_opt("createdByFilter", params.created_by_filter.as_ref())
-            .query_opt("associatedFilter", params.associated_filter.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete notes
-    ///
-    /// Deletes one note (`noteId`) or several (`noteIds`). The identifiers travel in a JSON
-    /// body even though the method is DELETE. (Kibana operation id: `DeleteNote`.)
-    ///
-    /// `DELETE /api/note` (operation `delete_notes`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_notes(
-        &self,
-        body: &crate::types::DeleteNotesRequest,
-    ) -> Result<crate::types::DeleteNotesResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_notes",
-                "/api/note",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Add or update a note
-    ///
-    /// Adds a note to a timeline (and, with `eventId`, to one of its events), or, given the
-    /// `noteId` and `version` of an existing note, changes it. (Kibana operation id:
-    /// `PersistNoteRoute`.)
-    ///
-    /// `PATCH /api/note` (operation `persist_note`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn persist_note(
-        &self,
-        body: &crate::types::PersistNoteRequest,
-    ) -> Result<crate::types::PersistNoteResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "persist_note",
-                "/api/note",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Pin or unpin an event on a timeline
-    ///
-    /// Pins the event `eventId` to the timeline `timelineId`, or, given the `pinnedEventId` of
-    /// an existing pin, removes it. (Kibana operation id: `PersistPinnedEventRoute`.)
-    ///
-    /// `PATCH /api/pinned_event` (operation `persist_pinned_event`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn persist_pinned_event(
-        &self,
-        body: &crate::types::PersistPinnedEventRequest,
-    ) -> Result<crate::types::PersistPinnedEventResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "persist_pinned_event",
-                "/api/pinned_event",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
+}
+
+/// Operations tagged `cases`: built with the feature `cases` (on by default).
+#[cfg(feature = "cases")]
+impl Client {
     /// Create a case
     ///
     /// Opens a case. The `owner` (the application the case belongs to) decides the privileges
@@ -3195,6 +419,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete cases
     ///
     /// Deletes the cases listed in `ids`, with their comments and user actions. (Kibana
@@ -3234,6 +459,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Update cases
     ///
     /// Updates up to 100 cases at once. Each entry names a case by `id`, carries its current
@@ -3275,7 +501,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_cases_stream<'a>(
         &'a self,
         params: &crate::operations::FindCasesParams,
@@ -3309,6 +536,7 @@ impl Client {
             },
         )
     }
+
     /// Find cases
     ///
     /// Returns one page of cases with counts by status, filtered by the parameters given.
@@ -3367,6 +595,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the tags used by cases
     ///
     /// Returns every tag used by the cases of the given applications. (Kibana operation id `getCaseTagsDefaultSpace`.)
@@ -3406,6 +635,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the users who opened cases
     ///
     /// Returns the users who opened the cases of the given applications. (Kibana operation id `getCaseReportersDefaultSpace`.)
@@ -3445,6 +675,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get case settings
     ///
     /// Returns the case settings (default connector, closure behaviour, custom fields,
@@ -3486,6 +717,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create case settings
     ///
     /// Creates the case settings of one application: the default connector cases are pushed
@@ -3527,6 +759,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update case settings
     ///
     /// Changes the case settings of one application. `version` must be the version the
@@ -3571,6 +804,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case
     ///
     /// Returns one case. (Kibana operation id `getCaseDefaultSpace`.)
@@ -3608,6 +842,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the alerts attached to a case
     ///
     /// Returns the alerts attached to a case, with their index and when they were attached. (Kibana operation id `getCaseAlertsDefaultSpace`.)
@@ -3648,6 +883,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add a comment or an alert to a case
     ///
     /// Attaches a user comment (`type: user`) or one or more alerts (`type: alert`) to a case
@@ -3691,6 +927,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete all comments of a case
     ///
     /// Deletes every comment and alert attachment of a case. (Kibana operation id `deleteCaseCommentsDefaultSpace`.)
@@ -3727,6 +964,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Update a case comment
     ///
     /// Replaces the text of a user comment (or the alert of an alert attachment), addressed by
@@ -3771,6 +1009,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Attach a file to a case
     ///
     /// Uploads a file (the `file` part of a multipart form) and attaches it to the case;
@@ -3820,7 +1059,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::find_case_attachments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_case_attachments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_case_attachments_stream<'a>(
         &'a self,
         case_id: &str,
@@ -3857,6 +1097,7 @@ impl Client {
             },
         )
     }
+
     /// Find the attachments of a case
     ///
     /// Returns one page of a case's attachments of every kind (comments, alerts, events, files,
@@ -3905,6 +1146,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add an attachment to a case
     ///
     /// Adds one attachment of a registered type: value types (such as `comment`) carry `data`,
@@ -3951,6 +1193,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete every attachment of a case
     ///
     /// Deletes all the attachments of a case; answers 204 without a body. Technical preview.
@@ -3988,6 +1231,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Get a case attachment
     ///
     /// Returns one attachment of a case. Technical preview. (Kibana operation id `getCaseAttachmentDefaultSpace`.)
@@ -4030,6 +1274,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a case attachment
     ///
     /// Deletes one attachment of a case; answers 204 without a body. Technical preview.
@@ -4072,7 +1317,8 @@ impl Client {
         }
         Ok(())
     }
-    ///Every item of [`Self::find_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_case_comments_stream<'a>(
         &'a self,
         case_id: &str,
@@ -4109,6 +1355,7 @@ impl Client {
             },
         )
     }
+
     /// Find the comments of a case
     ///
     /// Returns one page of the user comments of a case. (Kibana operation id `findCaseCommentsDefaultSpace`.)
@@ -4153,6 +1400,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case comment
     ///
     /// Returns one comment or alert attachment of a case. (Kibana operation id `getCaseCommentDefaultSpace`.)
@@ -4195,6 +1443,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a case comment
     ///
     /// Deletes one comment or alert attachment of a case. (Kibana operation id `deleteCaseCommentDefaultSpace`.)
@@ -4236,7 +1485,8 @@ impl Client {
         }
         Ok(())
     }
-    ///Every item of [`Self::find_case_user_actions`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::find_case_user_actions`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn find_case_user_actions_stream<'a>(
         &'a self,
         case_id: &str,
@@ -4273,6 +1523,7 @@ impl Client {
             },
         )
     }
+
     /// Find the activity of a case
     ///
     /// Returns one page of the user actions (the audit trail: creation, comments, status and
@@ -4320,6 +1571,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Push a case to an external system
     ///
     /// Creates or updates the case in the external incident system behind the connector and
@@ -4363,5 +1615,2897 @@ impl Client {
             );
         }
         response.json()
+    }
+}
+
+/// Operations tagged `detection rules`: built with the feature `detection-rules` (on by default).
+#[cfg(feature = "detection-rules")]
+impl Client {
+    /// Get a detection rule
+    ///
+    /// Returns one detection rule, addressed by its saved object `id` or by its `rule_id`
+    /// (exactly one of the two). (Kibana operation id: `ReadRule`.)
+    ///
+    /// `GET /api/detection_engine/rules` (operation `read_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_rule(
+        &self,
+        params: &crate::operations::ReadRuleParams,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_rule",
+                "/api/detection_engine/rules",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("rule_id", params.rule_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Replace a detection rule
+    ///
+    /// Replaces a detection rule, addressed by `id` or `rule_id` in the body. Members left out
+    /// are reset to their defaults (use `patch_rule` to change only some members). (Kibana
+    /// operation id: `UpdateRule`.)
+    ///
+    /// `PUT /api/detection_engine/rules` (operation `update_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_rule(
+        &self,
+        body: &crate::types::RuleUpdateProps,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_rule",
+                "/api/detection_engine/rules",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Create a detection rule
+    ///
+    /// Creates a detection rule. `name`, `description`, `risk_score`, `severity` and `type` are
+    /// always required; each rule type needs its own members as well (a `query` rule needs
+    /// `query` and `language`, a `threshold` rule `threshold`, a `machine_learning` rule
+    /// `machine_learning_job_id` and `anomaly_threshold`, and so on). Without `rule_id` Kibana
+    /// generates one. (Kibana operation id: `CreateRule`.)
+    ///
+    /// `POST /api/detection_engine/rules` (operation `create_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_rule(
+        &self,
+        body: &crate::types::RuleCreateProps,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_rule",
+                "/api/detection_engine/rules",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete a detection rule
+    ///
+    /// Deletes one detection rule, addressed by `id` or `rule_id`, and returns it as it was.
+    /// (Kibana operation id: `DeleteRule`.)
+    ///
+    /// `DELETE /api/detection_engine/rules` (operation `delete_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_rule(
+        &self,
+        params: &crate::operations::DeleteRuleParams,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_rule",
+                "/api/detection_engine/rules",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("rule_id", params.rule_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Update some members of a detection rule
+    ///
+    /// Changes only the members given, on the rule addressed by `id` or `rule_id` in the body.
+    /// (Kibana operation id: `PatchRule`.)
+    ///
+    /// `PATCH /api/detection_engine/rules` (operation `patch_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn patch_rule(
+        &self,
+        body: &crate::types::RulePatchProps,
+    ) -> Result<crate::types::RuleResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "patch_rule",
+                "/api/detection_engine/rules",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_rules_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindRulesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::RuleResponse, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_rules",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_rules(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Find detection rules
+    ///
+    /// Returns one page of detection rules, optionally filtered with a KQL `filter` over
+    /// `alert.attributes.*` (name, enabled, tags, createdBy, interval, updatedBy) and sorted.
+    /// (Kibana operation id: `FindRules`.)
+    ///
+    /// `GET /api/detection_engine/rules/_find` (operation `find_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn find_rules(
+        &self,
+        params: &crate::operations::FindRulesParams,
+    ) -> Result<crate::types::FindRulesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_rules",
+                "/api/detection_engine/rules/_find",
+            )
+            .query_each("fields", params.fields.as_deref().unwrap_or_default())
+            .query_opt("filter", params.filter.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("gaps_range_start", params.gaps_range_start.as_ref())
+            .query_opt("gaps_range_end", params.gaps_range_end.as_ref())
+            .query_each(
+                "gap_fill_statuses",
+                params.gap_fill_statuses.as_deref().unwrap_or_default(),
+            )
+            .query_opt(
+                "gap_auto_fill_scheduler_id",
+                params.gap_auto_fill_scheduler_id.as_ref(),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Apply an action to many detection rules
+    ///
+    /// Enables, disables, deletes, duplicates, exports, edits, runs or fills the execution gaps of
+    /// the rules matched by `query` (KQL over rule attributes) or listed in `ids`. Returns a
+    /// summary and the rules changed.
+    /// The `export` action answers NDJSON instead and is better served by `export_rules`.
+    /// (Kibana operation id: `PerformRulesBulkAction`.)
+    ///
+    /// `POST /api/detection_engine/rules/_bulk_action` (operation `perform_rules_bulk_action`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn perform_rules_bulk_action(
+        &self,
+        params: &crate::operations::PerformRulesBulkActionParams,
+        body: &crate::types::BulkActionRequest,
+    ) -> Result<crate::types::BulkActionResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "perform_rules_bulk_action",
+                "/api/detection_engine/rules/_bulk_action",
+            )
+            .query_opt("dry_run", params.dry_run.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Import detection rules
+    ///
+    /// Imports rules (and their exception lists and connectors) from an NDJSON file, sent as
+    /// the `file` part of a multipart form, as produced by `export_rules`. The query flags
+    /// choose whether existing objects are overwritten. (Kibana operation id: `ImportRules`.)
+    ///
+    /// `POST /api/detection_engine/rules/_import` (operation `import_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn import_rules(
+        &self,
+        params: &crate::operations::ImportRulesParams,
+        body: &crate::types::RulesImportForm,
+    ) -> Result<crate::types::RulesImportResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_rules",
+                "/api/detection_engine/rules/_import",
+            )
+            .query_opt("overwrite", params.overwrite.as_ref())
+            .query_opt("overwrite_exceptions", params.overwrite_exceptions.as_ref())
+            .query_opt(
+                "overwrite_action_connectors",
+                params.overwrite_action_connectors.as_ref(),
+            )
+            .query_opt("as_new_list", params.as_new_list.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Export detection rules
+    ///
+    /// Exports the rules listed in the body (every rule when the body has no `objects`) as
+    /// NDJSON: one rule per line, then, unless `exclude_export_details` is true, one line of
+    /// export details (counts and the rules that were not found). (Kibana operation id:
+    /// `ExportRules`.)
+    ///
+    /// `POST /api/detection_engine/rules/_export` (operation `export_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn export_rules(
+        &self,
+        params: &crate::operations::ExportRulesParams,
+        body: Option<&crate::types::RulesExportRequest>,
+    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::RulesExportLine>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "export_rules",
+                "/api/detection_engine/rules/_export",
+            )
+            .query_opt("exclude_export_details", params.exclude_export_details.as_ref())
+            .query_opt("file_name", params.file_name.as_ref())
+            .json_opt(body)
+            .send_streaming()
+            .await?;
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
+            clientgen_runtime::Streaming::Failure(response) => {
+                Err(
+                    match response.status().as_u16() {
+                        400 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        401 | 403 => {
+                            response.into_declared_error::<crate::types::KibanaError>()
+                        }
+                        _ => response.into_error(),
+                    },
+                )
+            }
+        }
+    }
+
+    /// Get the status of Elastic prebuilt rules and timelines
+    ///
+    /// Counts the Elastic prebuilt rules and timelines that are installed, not installed, and
+    /// out of date. (Kibana operation id: `ReadPrebuiltRulesAndTimelinesStatus`.)
+    ///
+    /// `GET /api/detection_engine/rules/prepackaged/_status` (operation `read_prebuilt_rules_status`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_prebuilt_rules_status(
+        &self,
+    ) -> Result<crate::types::PrebuiltRulesStatus, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_prebuilt_rules_status",
+                "/api/detection_engine/rules/prepackaged/_status",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Install and update Elastic prebuilt rules and timelines
+    ///
+    /// Installs the Elastic prebuilt rules and timelines that are missing and updates those
+    /// that are out of date. The request has no body. (Kibana operation id:
+    /// `InstallPrebuiltRulesAndTimelines`.)
+    ///
+    /// `PUT /api/detection_engine/rules/prepackaged` (operation `install_prebuilt_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn install_prebuilt_rules(
+        &self,
+    ) -> Result<crate::types::PrebuiltRulesInstallResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "install_prebuilt_rules",
+                "/api/detection_engine/rules/prepackaged",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// List detection rule tags
+    ///
+    /// Returns every distinct tag used by the detection rules of the space. (Kibana operation
+    /// id: `ReadTags`.)
+    ///
+    /// `GET /api/detection_engine/tags` (operation `read_rule_tags`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_rule_tags(&self) -> Result<Vec<String>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_rule_tags",
+                "/api/detection_engine/tags",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Preview a rule's alerts
+    ///
+    /// Runs a rule that is not saved over a bounded time range (`invocationCount` executions
+    /// ending at `timeframeEnd`) and returns the execution logs, without saving the rule; the
+    /// alerts it would create are written to a preview index and can be searched with the
+    /// returned `previewId`. (Kibana operation id: `RulePreview`.)
+    ///
+    /// `POST /api/detection_engine/rules/preview` (operation `preview_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn preview_rule(
+        &self,
+        params: &crate::operations::PreviewRuleParams,
+        body: &crate::types::RulePreviewRequest,
+    ) -> Result<crate::types::RulePreviewResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "preview_rule",
+                "/api/detection_engine/rules/preview",
+            )
+            .query_opt("enable_logged_requests", params.enable_logged_requests.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `exception lists`: built with the feature `exception-lists` (on by default).
+#[cfg(feature = "exception-lists")]
+impl Client {
+    /// Get an exception list
+    ///
+    /// Returns one exception list, addressed by `id` or `list_id` (with its `namespace_type`).
+    /// (Kibana operation id: `ReadExceptionList`.)
+    ///
+    /// `GET /api/exception_lists` (operation `read_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_exception_list(
+        &self,
+        params: &crate::operations::ReadExceptionListParams,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_exception_list",
+                "/api/exception_lists",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Replace an exception list
+    ///
+    /// Replaces the exception list addressed by `id` or `list_id` in the body. (Kibana
+    /// operation id: `UpdateExceptionList`.)
+    ///
+    /// `PUT /api/exception_lists` (operation `update_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_exception_list(
+        &self,
+        body: &crate::types::ExceptionListUpdate,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_exception_list",
+                "/api/exception_lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Create an exception list
+    ///
+    /// Creates an exception list, the container of exception items that rules reference
+    /// through `exceptions_list`. (Kibana operation id: `CreateExceptionList`.)
+    ///
+    /// `POST /api/exception_lists` (operation `create_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_exception_list(
+        &self,
+        body: &crate::types::ExceptionListCreate,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_exception_list",
+                "/api/exception_lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete an exception list
+    ///
+    /// Deletes an exception list and all of its items, addressed by `id` or `list_id`, and
+    /// returns the list as it was. (Kibana operation id: `DeleteExceptionList`.)
+    ///
+    /// `DELETE /api/exception_lists` (operation `delete_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_exception_list(
+        &self,
+        params: &crate::operations::DeleteExceptionListParams,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_exception_list",
+                "/api/exception_lists",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::find_exception_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_exception_lists_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindExceptionListsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ExceptionList, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_exception_lists",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_exception_lists(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Find exception lists
+    ///
+    /// Returns one page of exception lists, optionally filtered with KQL over
+    /// `exception-list.attributes.*` (or `exception-list-agnostic.attributes.*`). (Kibana
+    /// operation id: `FindExceptionLists`.)
+    ///
+    /// `GET /api/exception_lists/_find` (operation `find_exception_lists`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn find_exception_lists(
+        &self,
+        params: &crate::operations::FindExceptionListsParams,
+    ) -> Result<crate::types::FindExceptionListsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_exception_lists",
+                "/api/exception_lists/_find",
+            )
+            .query_opt("filter", params.filter.as_ref())
+            .query_joined(
+                "namespace_type",
+                params.namespace_type.as_deref().unwrap_or_default(),
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Duplicate an exception list
+    ///
+    /// Copies the exception list `list_id`, with its items, into a new list with a generated
+    /// `list_id`, and returns the new list. Kibana refuses (405) to duplicate the lists it
+    /// manages for endpoint security. (Kibana operation id: `DuplicateExceptionList`.)
+    ///
+    /// `POST /api/exception_lists/_duplicate` (operation `duplicate_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 404 and 405 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn duplicate_exception_list(
+        &self,
+        params: &crate::operations::DuplicateExceptionListParams,
+    ) -> Result<crate::types::ExceptionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "duplicate_exception_list",
+                "/api/exception_lists/_duplicate",
+            )
+            .query("list_id", &params.list_id)
+            .query("namespace_type", &params.namespace_type)
+            .query("include_expired_exceptions", &params.include_expired_exceptions)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404..=405 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Export an exception list
+    ///
+    /// Exports one exception list and its items as NDJSON: the list on the first line, then
+    /// one item per line, then a line of export details (counts). `id`, `list_id` and
+    /// `namespace_type` are all required. (Kibana operation id: `ExportExceptionList`.)
+    ///
+    /// `POST /api/exception_lists/_export` (operation `export_exception_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn export_exception_list(
+        &self,
+        params: &crate::operations::ExportExceptionListParams,
+    ) -> Result<
+        clientgen_runtime::NdjsonStream<crate::types::ExceptionListExportLine>,
+        Error,
+    > {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "export_exception_list",
+                "/api/exception_lists/_export",
+            )
+            .query("id", &params.id)
+            .query("list_id", &params.list_id)
+            .query("namespace_type", &params.namespace_type)
+            .query("include_expired_exceptions", &params.include_expired_exceptions)
+            .send_streaming()
+            .await?;
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
+            clientgen_runtime::Streaming::Failure(response) => {
+                Err(
+                    match response.status().as_u16() {
+                        400 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        401 | 403 => {
+                            response.into_declared_error::<crate::types::KibanaError>()
+                        }
+                        404 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        _ => response.into_error(),
+                    },
+                )
+            }
+        }
+    }
+
+    /// Import exception lists
+    ///
+    /// Imports exception lists and their items from an NDJSON file (as `export_exception_list`
+    /// writes it), sent as the `file` part of a multipart form. The query flags choose whether
+    /// lists and items with the same identifiers are overwritten, or the lists are imported
+    /// as new ones. (Kibana operation id: `ImportExceptionList`.)
+    ///
+    /// `POST /api/exception_lists/_import` (operation `import_exception_lists`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn import_exception_lists(
+        &self,
+        params: &crate::operations::ImportExceptionListsParams,
+        body: &crate::types::ExceptionListsImportForm,
+    ) -> Result<crate::types::ExceptionListsImportResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_exception_lists",
+                "/api/exception_lists/_import",
+            )
+            .query_opt("overwrite", params.overwrite.as_ref())
+            .query_opt("overwrite_exceptions", params.overwrite_exceptions.as_ref())
+            .query_opt(
+                "overwrite_action_connectors",
+                params.overwrite_action_connectors.as_ref(),
+            )
+            .query_opt("as_new_list", params.as_new_list.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Count an exception list's items by operating system
+    ///
+    /// Returns how many items of the list (by `id` or `list_id`) apply to Windows, Linux and
+    /// macOS, and in all; `filter` narrows the items counted. (Kibana operation id:
+    /// `ReadExceptionListSummary`.)
+    ///
+    /// `GET /api/exception_lists/summary` (operation `read_exception_list_summary`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_exception_list_summary(
+        &self,
+        params: &crate::operations::ReadExceptionListSummaryParams,
+    ) -> Result<crate::types::ExceptionListSummary, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_exception_list_summary",
+                "/api/exception_lists/summary",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .query_opt("filter", params.filter.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get an exception list item
+    ///
+    /// Returns one exception item, addressed by `id` or `item_id` (with its `namespace_type`).
+    /// (Kibana operation id: `ReadExceptionListItem`.)
+    ///
+    /// `GET /api/exception_lists/items` (operation `read_exception_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_exception_list_item(
+        &self,
+        params: &crate::operations::ReadExceptionListItemParams,
+    ) -> Result<crate::types::ExceptionListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_exception_list_item",
+                "/api/exception_lists/items",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("item_id", params.item_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Replace an exception list item
+    ///
+    /// Replaces the exception item addressed by `id` or `item_id` in the body. (Kibana
+    /// operation id: `UpdateExceptionListItem`.)
+    ///
+    /// `PUT /api/exception_lists/items` (operation `update_exception_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_exception_list_item(
+        &self,
+        body: &crate::types::ExceptionListItemUpdate,
+    ) -> Result<crate::types::ExceptionListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_exception_list_item",
+                "/api/exception_lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Create an exception list item
+    ///
+    /// Adds an exception item, a set of conditions (`entries`) under which rule matches are
+    /// not turned into alerts, to the list named by `list_id`. (Kibana operation id:
+    /// `CreateExceptionListItem`.)
+    ///
+    /// `POST /api/exception_lists/items` (operation `create_exception_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_exception_list_item(
+        &self,
+        body: &crate::types::ExceptionListItemCreate,
+    ) -> Result<crate::types::ExceptionListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_exception_list_item",
+                "/api/exception_lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete an exception list item
+    ///
+    /// Deletes one exception item, addressed by `id` or `item_id`, and returns it as it was.
+    /// (Kibana operation id: `DeleteExceptionListItem`.)
+    ///
+    /// `DELETE /api/exception_lists/items` (operation `delete_exception_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_exception_list_item(
+        &self,
+        params: &crate::operations::DeleteExceptionListItemParams,
+    ) -> Result<crate::types::ExceptionListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_exception_list_item",
+                "/api/exception_lists/items",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("item_id", params.item_id.as_ref())
+            .query_opt("namespace_type", params.namespace_type.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::find_exception_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_exception_list_items_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindExceptionListItemsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ExceptionListItem, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_exception_list_items",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_exception_list_items(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Find exception list items
+    ///
+    /// Returns one page of the items of one or more exception lists. `list_id`, `filter` and
+    /// `namespace_type` are parallel comma-separated lists: the n-th filter and namespace apply
+    /// to the n-th list. (Kibana operation id: `FindExceptionListItems`.)
+    ///
+    /// `GET /api/exception_lists/items/_find` (operation `find_exception_list_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn find_exception_list_items(
+        &self,
+        params: &crate::operations::FindExceptionListItemsParams,
+    ) -> Result<crate::types::FindExceptionListItemsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_exception_list_items",
+                "/api/exception_lists/items/_find",
+            )
+            .query_joined("list_id", &params.list_id)
+            .query_joined("filter", params.filter.as_deref().unwrap_or_default())
+            .query_joined(
+                "namespace_type",
+                params.namespace_type.as_deref().unwrap_or_default(),
+            )
+            .query_opt("search", params.search.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `timelines`: built with the feature `timelines` (on by default).
+#[cfg(feature = "timelines")]
+impl Client {
+    /// Get a timeline or timeline template
+    ///
+    /// Returns a saved timeline by `id`, or a timeline template by `template_timeline_id`,
+    /// wrapped as `{data: {getOneTimeline: …}}`. (Kibana operation id: `GetTimeline`.)
+    ///
+    /// `GET /api/timeline` (operation `get_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_timeline(
+        &self,
+        params: &crate::operations::GetTimelineParams,
+    ) -> Result<crate::types::GetTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_timeline",
+                "/api/timeline",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("template_timeline_id", params.template_timeline_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Create a timeline or timeline template
+    ///
+    /// Saves a new timeline (or, with `timelineType: template`, a timeline template). The
+    /// answer wraps the saved timeline as `{data: {persistTimeline: {timeline: …}}}`. (Kibana
+    /// operation id: `CreateTimelines`.)
+    ///
+    /// `POST /api/timeline` (operation `create_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    ///   For 405 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_timeline(
+        &self,
+        body: &crate::types::TimelineCreate,
+    ) -> Result<crate::types::PersistTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_timeline",
+                "/api/timeline",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    405 => response.into_declared_error::<crate::types::TimelineError>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete timelines or timeline templates
+    ///
+    /// Deletes the timelines and templates listed in `savedObjectIds` (at most 100), and the
+    /// saved searches in `searchIds`. The identifiers travel in a JSON body even though the
+    /// method is DELETE. (Kibana operation id: `DeleteTimelines`.)
+    ///
+    /// `DELETE /api/timeline` (operation `delete_timelines`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_timelines(
+        &self,
+        body: &crate::types::TimelinesDelete,
+    ) -> Result<crate::types::DeleteTimelinesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_timelines",
+                "/api/timeline",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Update a timeline
+    ///
+    /// Updates the members given in `timeline` on the timeline `timelineId`, whose current
+    /// `version` must be sent. (Kibana operation id: `PatchTimeline`.)
+    ///
+    /// `PATCH /api/timeline` (operation `patch_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    ///   For 405 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn patch_timeline(
+        &self,
+        body: &crate::types::TimelinePatch,
+    ) -> Result<crate::types::PersistTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "patch_timeline",
+                "/api/timeline",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    405 => response.into_declared_error::<crate::types::TimelineError>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::find_timelines`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_timelines_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindTimelinesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::TimelineResponse, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_timelines",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page_index = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                async move {
+                    let page = self.find_timelines(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total_count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.timeline).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Find timelines or timeline templates
+    ///
+    /// Returns one page of saved timelines or timeline templates, with counts by kind.
+    /// (Kibana operation id: `GetTimelines`.)
+    ///
+    /// `GET /api/timelines` (operation `find_timelines`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn find_timelines(
+        &self,
+        params: &crate::operations::FindTimelinesParams,
+    ) -> Result<crate::types::FindTimelinesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_timelines",
+                "/api/timelines",
+            )
+            .query_opt("only_user_favorite", params.only_user_favorite.as_ref())
+            .query_opt("timeline_type", params.timeline_type.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("page_index", params.page_index.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("status", params.status.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Import timelines
+    ///
+    /// Imports timelines from an NDJSON file, sent as the `file` part of a multipart form, as
+    /// produced by `export_timelines`. (Kibana operation id: `ImportTimelines`.)
+    ///
+    /// `POST /api/timeline/_import` (operation `import_timelines`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn import_timelines(
+        &self,
+        body: &crate::types::TimelinesImportForm,
+    ) -> Result<crate::types::ImportTimelinesResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_timelines",
+                "/api/timeline/_import",
+            )
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .text_opt("isImmutable", body.is_immutable.as_ref())
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Export timelines
+    ///
+    /// Exports the timelines listed in `ids` (all of them when `ids` is null) as NDJSON, one
+    /// timeline per line, with its notes and pinned events. (Kibana operation id:
+    /// `ExportTimelines`.)
+    ///
+    /// `POST /api/timeline/_export` (operation `export_timelines`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn export_timelines(
+        &self,
+        params: &crate::operations::ExportTimelinesParams,
+        body: &crate::types::TimelinesExportRequest,
+    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::ExportedTimeline>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "export_timelines",
+                "/api/timeline/_export",
+            )
+            .query("file_name", &params.file_name)
+            .json(body)
+            .send_streaming()
+            .await?;
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
+            clientgen_runtime::Streaming::Failure(response) => {
+                Err(
+                    match response.status().as_u16() {
+                        400 => {
+                            response.into_declared_error::<crate::types::ErrorResponse>()
+                        }
+                        401 | 403 => {
+                            response.into_declared_error::<crate::types::KibanaError>()
+                        }
+                        _ => response.into_error(),
+                    },
+                )
+            }
+        }
+    }
+
+    /// Resolve a timeline or timeline template
+    ///
+    /// Looks a timeline up by `id` the way saved objects are resolved across spaces (telling
+    /// whether the identifier matched exactly or through an alias left by a migration), or a
+    /// timeline template by `template_timeline_id`. Give one of the two. (Kibana operation id:
+    /// `ResolveTimeline`.)
+    ///
+    /// `GET /api/timeline/resolve` (operation `resolve_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn resolve_timeline(
+        &self,
+        params: &crate::operations::ResolveTimelineParams,
+    ) -> Result<crate::types::ResolveTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "resolve_timeline",
+                "/api/timeline/resolve",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("template_timeline_id", params.template_timeline_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Copy a timeline or timeline template
+    ///
+    /// Saves a copy of the timeline `timelineIdToCopy`, with its notes and pinned events, and
+    /// with the members given in `timeline` replacing the copied ones (typically a new
+    /// `title`). This is an internal Kibana route: its shape may change between releases.
+    /// (Kibana operation id: `CopyTimeline`.)
+    ///
+    /// `POST /api/timeline/_copy` (operation `copy_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn copy_timeline(
+        &self,
+        params: &crate::operations::CopyTimelineParams,
+        body: &crate::types::TimelineCopy,
+    ) -> Result<crate::types::PersistTimelineResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "copy_timeline",
+                "/api/timeline/_copy",
+            )
+            .header("elastic-api-version", &params.elastic_api_version)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Mark or unmark a timeline as a favorite
+    ///
+    /// Toggles the calling user's favorite mark on a timeline (give `timelineId`) or a timeline
+    /// template (give `templateTimelineId` and `templateTimelineVersion`). All four members are
+    /// required but may be null. The answer lists who marked it, in `favorite`, which is empty
+    /// once the mark is removed. (Kibana operation id: `PersistFavoriteRoute`.)
+    ///
+    /// `PATCH /api/timeline/_favorite` (operation `persist_timeline_favorite`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    ///   For 403 the body is decoded as `types::TimelineError`: `StatusError::declared::<types::TimelineError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn persist_timeline_favorite(
+        &self,
+        body: &crate::types::TimelineFavoriteRequest,
+    ) -> Result<crate::types::PersistFavoriteResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "persist_timeline_favorite",
+                "/api/timeline/_favorite",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 => response.into_declared_error::<crate::types::KibanaError>(),
+                    403 => response.into_declared_error::<crate::types::TimelineError>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get notes
+    ///
+    /// Returns notes: those attached to the events in `documentIds`, those of the timelines in
+    /// `savedObjectIds`, or, with neither, one page of every note (optionally searched,
+    /// filtered and sorted). (Kibana operation id: `GetNotes`.)
+    ///
+    /// `GET /api/note` (operation `get_notes`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_notes(
+        &self,
+        params: &crate::operations::GetNotesParams,
+    ) -> Result<crate::types::GetNotesResponse, Error> {
+        let response = self
+            .transport
+            .request(clientgen_runtime::reqwest::Method::GET, "get_notes", "/api/note")
+            .query_each(
+                "documentIds",
+                params.document_ids.as_deref().unwrap_or_default(),
+            )
+            .query_each(
+                "savedObjectIds",
+                params.saved_object_ids.as_deref().unwrap_or_default(),
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("perPage", params.per_page.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .query_opt("sortField", params.sort_field.as_ref())
+            .query_opt("sortOrder", params.sort_order.as_ref())
+            .query_opt("filter", params.filter.as_ref())
+            .query_opt("createdByFilter", params.created_by_filter.as_ref())
+            .query_opt("associatedFilter", params.associated_filter.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete notes
+    ///
+    /// Deletes one note (`noteId`) or several (`noteIds`). The identifiers travel in a JSON
+    /// body even though the method is DELETE. (Kibana operation id: `DeleteNote`.)
+    ///
+    /// `DELETE /api/note` (operation `delete_notes`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_notes(
+        &self,
+        body: &crate::types::DeleteNotesRequest,
+    ) -> Result<crate::types::DeleteNotesResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_notes",
+                "/api/note",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Add or update a note
+    ///
+    /// Adds a note to a timeline (and, with `eventId`, to one of its events), or, given the
+    /// `noteId` and `version` of an existing note, changes it. (Kibana operation id:
+    /// `PersistNoteRoute`.)
+    ///
+    /// `PATCH /api/note` (operation `persist_note`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn persist_note(
+        &self,
+        body: &crate::types::PersistNoteRequest,
+    ) -> Result<crate::types::PersistNoteResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "persist_note",
+                "/api/note",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Pin or unpin an event on a timeline
+    ///
+    /// Pins the event `eventId` to the timeline `timelineId`, or, given the `pinnedEventId` of
+    /// an existing pin, removes it. (Kibana operation id: `PersistPinnedEventRoute`.)
+    ///
+    /// `PATCH /api/pinned_event` (operation `persist_pinned_event`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn persist_pinned_event(
+        &self,
+        body: &crate::types::PersistPinnedEventRequest,
+    ) -> Result<crate::types::PersistPinnedEventResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "persist_pinned_event",
+                "/api/pinned_event",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `value lists`: built with the feature `value-lists` (on by default).
+#[cfg(feature = "value-lists")]
+impl Client {
+    /// Check the value list data streams
+    ///
+    /// Says whether the `.lists` and `.items` data streams of the space exist. (Kibana
+    /// operation id: `ReadListIndex`.)
+    ///
+    /// `GET /api/lists/index` (operation `read_list_index`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    ///   For 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_list_index(&self) -> Result<crate::types::ListIndexStatus, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_list_index",
+                "/api/lists/index",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Create the value list data streams
+    ///
+    /// Creates the `.lists` and `.items` data streams of the space, which must exist before
+    /// value lists can be used. The request has no body. The lists bundle marks the route
+    /// deprecated: recent Kibana releases create the data streams when they are first needed.
+    /// (Kibana operation id: `CreateListIndex`.)
+    ///
+    /// `POST /api/lists/index` (operation `create_list_index`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_list_index(&self) -> Result<crate::types::Acknowledged, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_list_index",
+                "/api/lists/index",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a value list
+    ///
+    /// Returns the value list with this `id`. (Kibana operation id `ReadList`.)
+    ///
+    /// `GET /api/lists` (operation `read_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_list(
+        &self,
+        params: &crate::operations::ReadListParams,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(clientgen_runtime::reqwest::Method::GET, "read_list", "/api/lists")
+            .query("id", &params.id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Replace a value list
+    ///
+    /// Replaces the name, description and metadata of the value list with this `id`. (Kibana
+    /// operation id: `UpdateList`.)
+    ///
+    /// `PUT /api/lists` (operation `update_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_list(
+        &self,
+        body: &crate::types::ListUpdate,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_list",
+                "/api/lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Create a value list
+    ///
+    /// Creates an empty value list of one value `type`; fill it with `create_list_item` or
+    /// `import_list_items`. (Kibana operation id: `CreateList`.)
+    ///
+    /// `POST /api/lists` (operation `create_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_list(
+        &self,
+        body: &crate::types::ListCreate,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_list",
+                "/api/lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete a value list
+    ///
+    /// Deletes a value list and its items and returns the list as it was. A list still
+    /// referenced by exception items is refused (409) unless `deleteReferences` or
+    /// `ignoreReferences` says otherwise. (Kibana operation id: `DeleteList`.)
+    ///
+    /// `DELETE /api/lists` (operation `delete_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_list(
+        &self,
+        params: &crate::operations::DeleteListParams,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_list",
+                "/api/lists",
+            )
+            .query("id", &params.id)
+            .query_opt("deleteReferences", params.delete_references.as_ref())
+            .query_opt("ignoreReferences", params.ignore_references.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Update some members of a value list
+    ///
+    /// Changes only the members given on the value list with this `id`. (Kibana operation id:
+    /// `PatchList`.)
+    ///
+    /// `PATCH /api/lists` (operation `patch_list`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn patch_list(
+        &self,
+        body: &crate::types::ListPatch,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "patch_list",
+                "/api/lists",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::find_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_lists_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindListsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::List, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_lists",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_lists(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Find value lists
+    ///
+    /// Returns one page of value lists, optionally filtered with KQL. The answer also carries
+    /// a `cursor` that Kibana accepts instead of `page` for deep paging. (Kibana operation id:
+    /// `FindLists`.)
+    ///
+    /// `GET /api/lists/_find` (operation `find_lists`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn find_lists(
+        &self,
+        params: &crate::operations::FindListsParams,
+    ) -> Result<crate::types::FindListsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_lists",
+                "/api/lists/_find",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .query_opt("cursor", params.cursor.as_ref())
+            .query_opt("filter", params.filter.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get value list items
+    ///
+    /// Returns the item with this `id`, or the items of `list_id` equal to `value`. Kibana
+    /// answers one item for `id` and an array for `list_id` plus `value`. (Kibana operation
+    /// id: `ReadListItem`.)
+    ///
+    /// `GET /api/lists/items` (operation `read_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn read_list_item(
+        &self,
+        params: &crate::operations::ReadListItemParams,
+    ) -> Result<crate::types::ListItemOrItems, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "read_list_item",
+                "/api/lists/items",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("value", params.value.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Replace a value list item
+    ///
+    /// Replaces the value of the item with this `id`. (Kibana operation id `UpdateListItem`.)
+    ///
+    /// `PUT /api/lists/items` (operation `update_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_list_item(
+        &self,
+        body: &crate::types::ListItemUpdate,
+    ) -> Result<crate::types::ListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_list_item",
+                "/api/lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Create a value list item
+    ///
+    /// Adds one value to a value list. (Kibana operation id `CreateListItem`.)
+    ///
+    /// `POST /api/lists/items` (operation `create_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400, 404 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_list_item(
+        &self,
+        body: &crate::types::ListItemCreate,
+    ) -> Result<crate::types::ListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_list_item",
+                "/api/lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 | 409 => {
+                        response.into_declared_error::<crate::types::ErrorResponse>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete value list items
+    ///
+    /// Deletes the item with this `id`, or the items of `list_id` equal to `value`, and
+    /// returns what was deleted: one item for `id`, an array for `list_id` plus `value`.
+    /// (Kibana operation id: `DeleteListItem`.)
+    ///
+    /// `DELETE /api/lists/items` (operation `delete_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_list_item(
+        &self,
+        params: &crate::operations::DeleteListItemParams,
+    ) -> Result<crate::types::ListItemOrItems, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_list_item",
+                "/api/lists/items",
+            )
+            .query_opt("id", params.id.as_ref())
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("value", params.value.as_ref())
+            .query_opt("refresh", params.refresh.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Change members of a value list item
+    ///
+    /// Changes only the members given (`value`, `meta`) of the item with this `id`; `_version`
+    /// guards against concurrent changes and `refresh` chooses when the change becomes
+    /// searchable. (Kibana operation id: `PatchListItem`.)
+    ///
+    /// `PATCH /api/lists/items` (operation `patch_list_item`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn patch_list_item(
+        &self,
+        body: &crate::types::ListItemPatch,
+    ) -> Result<crate::types::ListItem, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "patch_list_item",
+                "/api/lists/items",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::find_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn find_list_items_stream<'a>(
+        &'a self,
+        params: &crate::operations::FindListItemsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::ListItem, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "find_list_items",
+            clientgen_runtime::pagination::Position::Page(1u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.page = Some(i64::try_from(position.value()).unwrap_or(i64::MAX));
+                async move {
+                    let page = self.find_list_items(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.data).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Find value list items
+    ///
+    /// Returns one page of the items of one value list, optionally filtered with KQL.
+    /// (Kibana operation id: `FindListItems`.)
+    ///
+    /// `GET /api/lists/items/_find` (operation `find_list_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn find_list_items(
+        &self,
+        params: &crate::operations::FindListItemsParams,
+    ) -> Result<crate::types::FindListItemsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "find_list_items",
+                "/api/lists/items/_find",
+            )
+            .query("list_id", &params.list_id)
+            .query_opt("page", params.page.as_ref())
+            .query_opt("per_page", params.per_page.as_ref())
+            .query_opt("sort_field", params.sort_field.as_ref())
+            .query_opt("sort_order", params.sort_order.as_ref())
+            .query_opt("cursor", params.cursor.as_ref())
+            .query_opt("filter", params.filter.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Import value list items from a file
+    ///
+    /// Adds one item per line of a text file (the `file` part of a multipart form) to the
+    /// value list `list_id`, or, with `type` instead, creates a new list named after the file
+    /// and fills it. (Kibana operation id: `ImportListItems`.)
+    ///
+    /// `POST /api/lists/items/_import` (operation `import_list_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 409 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn import_list_items(
+        &self,
+        params: &crate::operations::ImportListItemsParams,
+        body: &crate::types::ListItemsImportForm,
+    ) -> Result<crate::types::List, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "import_list_items",
+                "/api/lists/items/_import",
+            )
+            .query_opt("list_id", params.list_id.as_ref())
+            .query_opt("type", params.r#type.as_ref())
+            .query_opt("serializer", params.serializer.as_ref())
+            .query_opt("deserializer", params.deserializer.as_ref())
+            .query_opt("refresh", params.refresh.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .file("file", &body.file)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Export the values of a value list
+    ///
+    /// Exports the values of a value list as a text file with one value per line, the format
+    /// `import_list_items` reads. (Kibana operation id: `ExportListItems`.)
+    ///
+    /// `POST /api/lists/items/_export` (operation `export_list_items`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 and 404 the body is decoded as `types::ErrorResponse`: `StatusError::declared::<types::ErrorResponse>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn export_list_items(
+        &self,
+        params: &crate::operations::ExportListItemsParams,
+    ) -> Result<String, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "export_list_items",
+                "/api/lists/items/_export",
+            )
+            .query("list_id", &params.list_id)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::KibanaError>()
+                    }
+                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(response.text())
     }
 }

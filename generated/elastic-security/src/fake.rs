@@ -22,7 +22,21 @@
 //!     assert_eq!(fake.read_rule().calls().len(), 1);
 //! }
 //! ```
-use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+
+use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "cases",
+        feature = "detection-rules",
+        feature = "exception-lists",
+        feature = "timelines",
+        feature = "value-lists"
+    )
+)]
+use clientgen_runtime::fake::{Answers, Reply};
+
 /// The operations: id, method and path template.
 const ROUTES: &[Route] = &[
     Route::new("read_rule", "GET", "/api/detection_engine/rules"),
@@ -144,9 +158,11 @@ const ROUTES: &[Route] = &[
     ),
     Route::new("push_case", "POST", "/api/cases/{caseId}/connector/{connectorId}/_push"),
 ];
+
 /// Where the client's credentials are exchanged for a token.
 const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[];
-///A fake of the Elastic Security API (Kibana) for tests, on 127.0.0.1.
+
+/// A fake of the Elastic Security API (Kibana) for tests, on 127.0.0.1.
 ///
 /// Every operation answers `501 Not Implemented`, naming itself, until its method here
 /// says what it answers.
@@ -154,6 +170,7 @@ const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[];
 pub struct FakeApi {
     server: FakeServer,
 }
+
 impl FakeApi {
     /// Starts the fake on a free port of 127.0.0.1.
     pub async fn start() -> Self {
@@ -162,67 +179,90 @@ impl FakeApi {
                 .await,
         }
     }
+
     /// Its base URL, `http://127.0.0.1:<port>`.
     pub fn uri(&self) -> String {
         self.server.uri()
     }
-    ///A builder of a client of the fake, with credentials it accepts (`api_key("fake-api-key")`): set timeouts or retries, then build.
+
+    /// A builder of a client of the fake, with credentials it accepts (`api_key("fake-api-key")`): set timeouts or retries, then build.
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder().base_url(self.server.uri()).api_key("fake-api-key")
     }
+
     /// A client of the fake.
     pub fn client(&self) -> crate::Client {
         self.client_builder().build().expect("a client of a fake on 127.0.0.1 builds")
     }
+
     /// Every call received, in arrival order (token requests included).
     pub fn calls(&self) -> Vec<Call> {
         self.server.calls()
     }
+
     /// The server: calls per operation, reset, the wiremock server underneath.
     pub fn server(&self) -> &FakeServer {
         &self.server
     }
-    ///Sets what `GET /api/detection_engine/rules` ([`Client::read_rule`](crate::Client::read_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `GET /api/detection_engine/rules` ([`Client::read_rule`](crate::Client::read_rule)) answers, or reads the calls it received.
     pub fn read_rule(&self) -> Answers<'_, crate::types::RuleResponse> {
         self.server.answers("read_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /api/detection_engine/rules` ([`Client::update_rule`](crate::Client::update_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `PUT /api/detection_engine/rules` ([`Client::update_rule`](crate::Client::update_rule)) answers, or reads the calls it received.
     pub fn update_rule(
         &self,
     ) -> Answers<'_, crate::types::RuleResponse, crate::types::RuleUpdateProps> {
         self.server.answers("update_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/rules` ([`Client::create_rule`](crate::Client::create_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `POST /api/detection_engine/rules` ([`Client::create_rule`](crate::Client::create_rule)) answers, or reads the calls it received.
     pub fn create_rule(
         &self,
     ) -> Answers<'_, crate::types::RuleResponse, crate::types::RuleCreateProps> {
         self.server.answers("create_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/detection_engine/rules` ([`Client::delete_rule`](crate::Client::delete_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `DELETE /api/detection_engine/rules` ([`Client::delete_rule`](crate::Client::delete_rule)) answers, or reads the calls it received.
     pub fn delete_rule(&self) -> Answers<'_, crate::types::RuleResponse> {
         self.server.answers("delete_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /api/detection_engine/rules` ([`Client::patch_rule`](crate::Client::patch_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `PATCH /api/detection_engine/rules` ([`Client::patch_rule`](crate::Client::patch_rule)) answers, or reads the calls it received.
     pub fn patch_rule(
         &self,
     ) -> Answers<'_, crate::types::RuleResponse, crate::types::RulePatchProps> {
         self.server.answers("patch_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/detection_engine/rules/_find` ([`Client::find_rules`](crate::Client::find_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `GET /api/detection_engine/rules/_find` ([`Client::find_rules`](crate::Client::find_rules)) answers, or reads the calls it received.
     pub fn find_rules(&self) -> Answers<'_, crate::types::FindRulesResponse> {
         self.server.answers("find_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/rules/_bulk_action` ([`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `POST /api/detection_engine/rules/_bulk_action` ([`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action)) answers, or reads the calls it received.
     pub fn perform_rules_bulk_action(
         &self,
     ) -> Answers<'_, crate::types::BulkActionResponse, crate::types::BulkActionRequest> {
         self.server.answers("perform_rules_bulk_action", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/rules/_import` ([`Client::import_rules`](crate::Client::import_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `POST /api/detection_engine/rules/_import` ([`Client::import_rules`](crate::Client::import_rules)) answers, or reads the calls it received.
     pub fn import_rules(&self) -> Answers<'_, crate::types::RulesImportResponse> {
         self.server.answers("import_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/rules/_export` ([`Client::export_rules`](crate::Client::export_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `POST /api/detection_engine/rules/_export` ([`Client::export_rules`](crate::Client::export_rules)) answers, or reads the calls it received.
     pub fn export_rules(
         &self,
     ) -> Answers<
@@ -232,24 +272,32 @@ impl FakeApi {
     > {
         self.server.answers("export_rules", |value| Reply::ndjson(200, value))
     }
-    ///Sets what `GET /api/detection_engine/rules/prepackaged/_status` ([`Client::read_prebuilt_rules_status`](crate::Client::read_prebuilt_rules_status)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `GET /api/detection_engine/rules/prepackaged/_status` ([`Client::read_prebuilt_rules_status`](crate::Client::read_prebuilt_rules_status)) answers, or reads the calls it received.
     pub fn read_prebuilt_rules_status(
         &self,
     ) -> Answers<'_, crate::types::PrebuiltRulesStatus> {
         self.server
             .answers("read_prebuilt_rules_status", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /api/detection_engine/rules/prepackaged` ([`Client::install_prebuilt_rules`](crate::Client::install_prebuilt_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `PUT /api/detection_engine/rules/prepackaged` ([`Client::install_prebuilt_rules`](crate::Client::install_prebuilt_rules)) answers, or reads the calls it received.
     pub fn install_prebuilt_rules(
         &self,
     ) -> Answers<'_, crate::types::PrebuiltRulesInstallResult> {
         self.server.answers("install_prebuilt_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/detection_engine/tags` ([`Client::read_rule_tags`](crate::Client::read_rule_tags)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `GET /api/detection_engine/tags` ([`Client::read_rule_tags`](crate::Client::read_rule_tags)) answers, or reads the calls it received.
     pub fn read_rule_tags(&self) -> Answers<'_, Vec<String>> {
         self.server.answers("read_rule_tags", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/rules/preview` ([`Client::preview_rule`](crate::Client::preview_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detection-rules")]
+    /// Sets what `POST /api/detection_engine/rules/preview` ([`Client::preview_rule`](crate::Client::preview_rule)) answers, or reads the calls it received.
     pub fn preview_rule(
         &self,
     ) -> Answers<
@@ -259,7 +307,9 @@ impl FakeApi {
     > {
         self.server.answers("preview_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/signals/search` ([`Client::search_alerts`](crate::Client::search_alerts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `POST /api/detection_engine/signals/search` ([`Client::search_alerts`](crate::Client::search_alerts)) answers, or reads the calls it received.
     pub fn search_alerts(
         &self,
     ) -> Answers<
@@ -269,7 +319,9 @@ impl FakeApi {
     > {
         self.server.answers("search_alerts", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/signals/status` ([`Client::set_alerts_status`](crate::Client::set_alerts_status)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `POST /api/detection_engine/signals/status` ([`Client::set_alerts_status`](crate::Client::set_alerts_status)) answers, or reads the calls it received.
     pub fn set_alerts_status(
         &self,
     ) -> Answers<
@@ -279,7 +331,9 @@ impl FakeApi {
     > {
         self.server.answers("set_alerts_status", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/signals/tags` ([`Client::set_alert_tags`](crate::Client::set_alert_tags)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `POST /api/detection_engine/signals/tags` ([`Client::set_alert_tags`](crate::Client::set_alert_tags)) answers, or reads the calls it received.
     pub fn set_alert_tags(
         &self,
     ) -> Answers<
@@ -289,7 +343,9 @@ impl FakeApi {
     > {
         self.server.answers("set_alert_tags", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/detection_engine/signals/assignees` ([`Client::set_alert_assignees`](crate::Client::set_alert_assignees)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `POST /api/detection_engine/signals/assignees` ([`Client::set_alert_assignees`](crate::Client::set_alert_assignees)) answers, or reads the calls it received.
     pub fn set_alert_assignees(
         &self,
     ) -> Answers<
@@ -299,62 +355,84 @@ impl FakeApi {
     > {
         self.server.answers("set_alert_assignees", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/exception_lists` ([`Client::read_exception_list`](crate::Client::read_exception_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `GET /api/exception_lists` ([`Client::read_exception_list`](crate::Client::read_exception_list)) answers, or reads the calls it received.
     pub fn read_exception_list(&self) -> Answers<'_, crate::types::ExceptionList> {
         self.server.answers("read_exception_list", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /api/exception_lists` ([`Client::update_exception_list`](crate::Client::update_exception_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `PUT /api/exception_lists` ([`Client::update_exception_list`](crate::Client::update_exception_list)) answers, or reads the calls it received.
     pub fn update_exception_list(
         &self,
     ) -> Answers<'_, crate::types::ExceptionList, crate::types::ExceptionListUpdate> {
         self.server.answers("update_exception_list", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/exception_lists` ([`Client::create_exception_list`](crate::Client::create_exception_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `POST /api/exception_lists` ([`Client::create_exception_list`](crate::Client::create_exception_list)) answers, or reads the calls it received.
     pub fn create_exception_list(
         &self,
     ) -> Answers<'_, crate::types::ExceptionList, crate::types::ExceptionListCreate> {
         self.server.answers("create_exception_list", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/exception_lists` ([`Client::delete_exception_list`](crate::Client::delete_exception_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `DELETE /api/exception_lists` ([`Client::delete_exception_list`](crate::Client::delete_exception_list)) answers, or reads the calls it received.
     pub fn delete_exception_list(&self) -> Answers<'_, crate::types::ExceptionList> {
         self.server.answers("delete_exception_list", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/exception_lists/_find` ([`Client::find_exception_lists`](crate::Client::find_exception_lists)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `GET /api/exception_lists/_find` ([`Client::find_exception_lists`](crate::Client::find_exception_lists)) answers, or reads the calls it received.
     pub fn find_exception_lists(
         &self,
     ) -> Answers<'_, crate::types::FindExceptionListsResponse> {
         self.server.answers("find_exception_lists", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/exception_lists/_duplicate` ([`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `POST /api/exception_lists/_duplicate` ([`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list)) answers, or reads the calls it received.
     pub fn duplicate_exception_list(&self) -> Answers<'_, crate::types::ExceptionList> {
         self.server.answers("duplicate_exception_list", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/exception_lists/_export` ([`Client::export_exception_list`](crate::Client::export_exception_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `POST /api/exception_lists/_export` ([`Client::export_exception_list`](crate::Client::export_exception_list)) answers, or reads the calls it received.
     pub fn export_exception_list(
         &self,
     ) -> Answers<'_, Vec<crate::types::ExceptionListExportLine>> {
         self.server.answers("export_exception_list", |value| Reply::ndjson(200, value))
     }
-    ///Sets what `POST /api/exception_lists/_import` ([`Client::import_exception_lists`](crate::Client::import_exception_lists)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `POST /api/exception_lists/_import` ([`Client::import_exception_lists`](crate::Client::import_exception_lists)) answers, or reads the calls it received.
     pub fn import_exception_lists(
         &self,
     ) -> Answers<'_, crate::types::ExceptionListsImportResponse> {
         self.server.answers("import_exception_lists", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/exception_lists/summary` ([`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `GET /api/exception_lists/summary` ([`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary)) answers, or reads the calls it received.
     pub fn read_exception_list_summary(
         &self,
     ) -> Answers<'_, crate::types::ExceptionListSummary> {
         self.server
             .answers("read_exception_list_summary", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/exception_lists/items` ([`Client::read_exception_list_item`](crate::Client::read_exception_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `GET /api/exception_lists/items` ([`Client::read_exception_list_item`](crate::Client::read_exception_list_item)) answers, or reads the calls it received.
     pub fn read_exception_list_item(
         &self,
     ) -> Answers<'_, crate::types::ExceptionListItem> {
         self.server.answers("read_exception_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /api/exception_lists/items` ([`Client::update_exception_list_item`](crate::Client::update_exception_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `PUT /api/exception_lists/items` ([`Client::update_exception_list_item`](crate::Client::update_exception_list_item)) answers, or reads the calls it received.
     pub fn update_exception_list_item(
         &self,
     ) -> Answers<
@@ -365,7 +443,9 @@ impl FakeApi {
         self.server
             .answers("update_exception_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/exception_lists/items` ([`Client::create_exception_list_item`](crate::Client::create_exception_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `POST /api/exception_lists/items` ([`Client::create_exception_list_item`](crate::Client::create_exception_list_item)) answers, or reads the calls it received.
     pub fn create_exception_list_item(
         &self,
     ) -> Answers<
@@ -376,100 +456,140 @@ impl FakeApi {
         self.server
             .answers("create_exception_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/exception_lists/items` ([`Client::delete_exception_list_item`](crate::Client::delete_exception_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `DELETE /api/exception_lists/items` ([`Client::delete_exception_list_item`](crate::Client::delete_exception_list_item)) answers, or reads the calls it received.
     pub fn delete_exception_list_item(
         &self,
     ) -> Answers<'_, crate::types::ExceptionListItem> {
         self.server
             .answers("delete_exception_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/exception_lists/items/_find` ([`Client::find_exception_list_items`](crate::Client::find_exception_list_items)) answers, or reads the calls it received.
+
+    #[cfg(feature = "exception-lists")]
+    /// Sets what `GET /api/exception_lists/items/_find` ([`Client::find_exception_list_items`](crate::Client::find_exception_list_items)) answers, or reads the calls it received.
     pub fn find_exception_list_items(
         &self,
     ) -> Answers<'_, crate::types::FindExceptionListItemsResponse> {
         self.server.answers("find_exception_list_items", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/lists/index` ([`Client::read_list_index`](crate::Client::read_list_index)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `GET /api/lists/index` ([`Client::read_list_index`](crate::Client::read_list_index)) answers, or reads the calls it received.
     pub fn read_list_index(&self) -> Answers<'_, crate::types::ListIndexStatus> {
         self.server.answers("read_list_index", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/lists/index` ([`Client::create_list_index`](crate::Client::create_list_index)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `POST /api/lists/index` ([`Client::create_list_index`](crate::Client::create_list_index)) answers, or reads the calls it received.
     pub fn create_list_index(&self) -> Answers<'_, crate::types::Acknowledged> {
         self.server.answers("create_list_index", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/lists` ([`Client::read_list`](crate::Client::read_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `GET /api/lists` ([`Client::read_list`](crate::Client::read_list)) answers, or reads the calls it received.
     pub fn read_list(&self) -> Answers<'_, crate::types::List> {
         self.server.answers("read_list", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /api/lists` ([`Client::update_list`](crate::Client::update_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `PUT /api/lists` ([`Client::update_list`](crate::Client::update_list)) answers, or reads the calls it received.
     pub fn update_list(
         &self,
     ) -> Answers<'_, crate::types::List, crate::types::ListUpdate> {
         self.server.answers("update_list", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/lists` ([`Client::create_list`](crate::Client::create_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `POST /api/lists` ([`Client::create_list`](crate::Client::create_list)) answers, or reads the calls it received.
     pub fn create_list(
         &self,
     ) -> Answers<'_, crate::types::List, crate::types::ListCreate> {
         self.server.answers("create_list", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/lists` ([`Client::delete_list`](crate::Client::delete_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `DELETE /api/lists` ([`Client::delete_list`](crate::Client::delete_list)) answers, or reads the calls it received.
     pub fn delete_list(&self) -> Answers<'_, crate::types::List> {
         self.server.answers("delete_list", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /api/lists` ([`Client::patch_list`](crate::Client::patch_list)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `PATCH /api/lists` ([`Client::patch_list`](crate::Client::patch_list)) answers, or reads the calls it received.
     pub fn patch_list(
         &self,
     ) -> Answers<'_, crate::types::List, crate::types::ListPatch> {
         self.server.answers("patch_list", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/lists/_find` ([`Client::find_lists`](crate::Client::find_lists)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `GET /api/lists/_find` ([`Client::find_lists`](crate::Client::find_lists)) answers, or reads the calls it received.
     pub fn find_lists(&self) -> Answers<'_, crate::types::FindListsResponse> {
         self.server.answers("find_lists", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/lists/items` ([`Client::read_list_item`](crate::Client::read_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `GET /api/lists/items` ([`Client::read_list_item`](crate::Client::read_list_item)) answers, or reads the calls it received.
     pub fn read_list_item(&self) -> Answers<'_, crate::types::ListItemOrItems> {
         self.server.answers("read_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /api/lists/items` ([`Client::update_list_item`](crate::Client::update_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `PUT /api/lists/items` ([`Client::update_list_item`](crate::Client::update_list_item)) answers, or reads the calls it received.
     pub fn update_list_item(
         &self,
     ) -> Answers<'_, crate::types::ListItem, crate::types::ListItemUpdate> {
         self.server.answers("update_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/lists/items` ([`Client::create_list_item`](crate::Client::create_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `POST /api/lists/items` ([`Client::create_list_item`](crate::Client::create_list_item)) answers, or reads the calls it received.
     pub fn create_list_item(
         &self,
     ) -> Answers<'_, crate::types::ListItem, crate::types::ListItemCreate> {
         self.server.answers("create_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/lists/items` ([`Client::delete_list_item`](crate::Client::delete_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `DELETE /api/lists/items` ([`Client::delete_list_item`](crate::Client::delete_list_item)) answers, or reads the calls it received.
     pub fn delete_list_item(&self) -> Answers<'_, crate::types::ListItemOrItems> {
         self.server.answers("delete_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /api/lists/items` ([`Client::patch_list_item`](crate::Client::patch_list_item)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `PATCH /api/lists/items` ([`Client::patch_list_item`](crate::Client::patch_list_item)) answers, or reads the calls it received.
     pub fn patch_list_item(
         &self,
     ) -> Answers<'_, crate::types::ListItem, crate::types::ListItemPatch> {
         self.server.answers("patch_list_item", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/lists/items/_find` ([`Client::find_list_items`](crate::Client::find_list_items)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `GET /api/lists/items/_find` ([`Client::find_list_items`](crate::Client::find_list_items)) answers, or reads the calls it received.
     pub fn find_list_items(&self) -> Answers<'_, crate::types::FindListItemsResponse> {
         self.server.answers("find_list_items", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/lists/items/_import` ([`Client::import_list_items`](crate::Client::import_list_items)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `POST /api/lists/items/_import` ([`Client::import_list_items`](crate::Client::import_list_items)) answers, or reads the calls it received.
     pub fn import_list_items(&self) -> Answers<'_, crate::types::List> {
         self.server.answers("import_list_items", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/lists/items/_export` ([`Client::export_list_items`](crate::Client::export_list_items)) answers, or reads the calls it received.
+
+    #[cfg(feature = "value-lists")]
+    /// Sets what `POST /api/lists/items/_export` ([`Client::export_list_items`](crate::Client::export_list_items)) answers, or reads the calls it received.
     pub fn export_list_items(&self) -> Answers<'_, String> {
         self.server.answers("export_list_items", |value| Reply::text(200, value))
     }
-    ///Sets what `GET /api/timeline` ([`Client::get_timeline`](crate::Client::get_timeline)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `GET /api/timeline` ([`Client::get_timeline`](crate::Client::get_timeline)) answers, or reads the calls it received.
     pub fn get_timeline(&self) -> Answers<'_, crate::types::GetTimelineResponse> {
         self.server.answers("get_timeline", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/timeline` ([`Client::create_timeline`](crate::Client::create_timeline)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `POST /api/timeline` ([`Client::create_timeline`](crate::Client::create_timeline)) answers, or reads the calls it received.
     pub fn create_timeline(
         &self,
     ) -> Answers<
@@ -479,7 +599,9 @@ impl FakeApi {
     > {
         self.server.answers("create_timeline", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/timeline` ([`Client::delete_timelines`](crate::Client::delete_timelines)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `DELETE /api/timeline` ([`Client::delete_timelines`](crate::Client::delete_timelines)) answers, or reads the calls it received.
     pub fn delete_timelines(
         &self,
     ) -> Answers<
@@ -489,7 +611,9 @@ impl FakeApi {
     > {
         self.server.answers("delete_timelines", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /api/timeline` ([`Client::patch_timeline`](crate::Client::patch_timeline)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `PATCH /api/timeline` ([`Client::patch_timeline`](crate::Client::patch_timeline)) answers, or reads the calls it received.
     pub fn patch_timeline(
         &self,
     ) -> Answers<
@@ -499,15 +623,21 @@ impl FakeApi {
     > {
         self.server.answers("patch_timeline", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/timelines` ([`Client::find_timelines`](crate::Client::find_timelines)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `GET /api/timelines` ([`Client::find_timelines`](crate::Client::find_timelines)) answers, or reads the calls it received.
     pub fn find_timelines(&self) -> Answers<'_, crate::types::FindTimelinesResponse> {
         self.server.answers("find_timelines", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/timeline/_import` ([`Client::import_timelines`](crate::Client::import_timelines)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `POST /api/timeline/_import` ([`Client::import_timelines`](crate::Client::import_timelines)) answers, or reads the calls it received.
     pub fn import_timelines(&self) -> Answers<'_, crate::types::ImportTimelinesResult> {
         self.server.answers("import_timelines", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/timeline/_export` ([`Client::export_timelines`](crate::Client::export_timelines)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `POST /api/timeline/_export` ([`Client::export_timelines`](crate::Client::export_timelines)) answers, or reads the calls it received.
     pub fn export_timelines(
         &self,
     ) -> Answers<
@@ -517,19 +647,25 @@ impl FakeApi {
     > {
         self.server.answers("export_timelines", |value| Reply::ndjson(200, value))
     }
-    ///Sets what `GET /api/timeline/resolve` ([`Client::resolve_timeline`](crate::Client::resolve_timeline)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `GET /api/timeline/resolve` ([`Client::resolve_timeline`](crate::Client::resolve_timeline)) answers, or reads the calls it received.
     pub fn resolve_timeline(
         &self,
     ) -> Answers<'_, crate::types::ResolveTimelineResponse> {
         self.server.answers("resolve_timeline", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/timeline/_copy` ([`Client::copy_timeline`](crate::Client::copy_timeline)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `POST /api/timeline/_copy` ([`Client::copy_timeline`](crate::Client::copy_timeline)) answers, or reads the calls it received.
     pub fn copy_timeline(
         &self,
     ) -> Answers<'_, crate::types::PersistTimelineResponse, crate::types::TimelineCopy> {
         self.server.answers("copy_timeline", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /api/timeline/_favorite` ([`Client::persist_timeline_favorite`](crate::Client::persist_timeline_favorite)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `PATCH /api/timeline/_favorite` ([`Client::persist_timeline_favorite`](crate::Client::persist_timeline_favorite)) answers, or reads the calls it received.
     pub fn persist_timeline_favorite(
         &self,
     ) -> Answers<
@@ -539,11 +675,15 @@ impl FakeApi {
     > {
         self.server.answers("persist_timeline_favorite", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/note` ([`Client::get_notes`](crate::Client::get_notes)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `GET /api/note` ([`Client::get_notes`](crate::Client::get_notes)) answers, or reads the calls it received.
     pub fn get_notes(&self) -> Answers<'_, crate::types::GetNotesResponse> {
         self.server.answers("get_notes", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/note` ([`Client::delete_notes`](crate::Client::delete_notes)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `DELETE /api/note` ([`Client::delete_notes`](crate::Client::delete_notes)) answers, or reads the calls it received.
     pub fn delete_notes(
         &self,
     ) -> Answers<
@@ -553,7 +693,9 @@ impl FakeApi {
     > {
         self.server.answers("delete_notes", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /api/note` ([`Client::persist_note`](crate::Client::persist_note)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `PATCH /api/note` ([`Client::persist_note`](crate::Client::persist_note)) answers, or reads the calls it received.
     pub fn persist_note(
         &self,
     ) -> Answers<
@@ -563,7 +705,9 @@ impl FakeApi {
     > {
         self.server.answers("persist_note", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /api/pinned_event` ([`Client::persist_pinned_event`](crate::Client::persist_pinned_event)) answers, or reads the calls it received.
+
+    #[cfg(feature = "timelines")]
+    /// Sets what `PATCH /api/pinned_event` ([`Client::persist_pinned_event`](crate::Client::persist_pinned_event)) answers, or reads the calls it received.
     pub fn persist_pinned_event(
         &self,
     ) -> Answers<
@@ -573,41 +717,57 @@ impl FakeApi {
     > {
         self.server.answers("persist_pinned_event", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/cases` ([`Client::create_case`](crate::Client::create_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /api/cases` ([`Client::create_case`](crate::Client::create_case)) answers, or reads the calls it received.
     pub fn create_case(
         &self,
     ) -> Answers<'_, crate::types::Case, crate::types::CaseCreate> {
         self.server.answers("create_case", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/cases` ([`Client::delete_cases`](crate::Client::delete_cases)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /api/cases` ([`Client::delete_cases`](crate::Client::delete_cases)) answers, or reads the calls it received.
     pub fn delete_cases(&self) -> Answers<'_, ()> {
         self.server.answers("delete_cases", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /api/cases` ([`Client::update_cases`](crate::Client::update_cases)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PATCH /api/cases` ([`Client::update_cases`](crate::Client::update_cases)) answers, or reads the calls it received.
     pub fn update_cases(
         &self,
     ) -> Answers<'_, Vec<crate::types::Case>, crate::types::CasesUpdate> {
         self.server.answers("update_cases", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/cases/_find` ([`Client::find_cases`](crate::Client::find_cases)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/_find` ([`Client::find_cases`](crate::Client::find_cases)) answers, or reads the calls it received.
     pub fn find_cases(&self) -> Answers<'_, crate::types::FindCasesResponse> {
         self.server.answers("find_cases", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/cases/tags` ([`Client::get_case_tags`](crate::Client::get_case_tags)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/tags` ([`Client::get_case_tags`](crate::Client::get_case_tags)) answers, or reads the calls it received.
     pub fn get_case_tags(&self) -> Answers<'_, Vec<String>> {
         self.server.answers("get_case_tags", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/cases/reporters` ([`Client::get_case_reporters`](crate::Client::get_case_reporters)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/reporters` ([`Client::get_case_reporters`](crate::Client::get_case_reporters)) answers, or reads the calls it received.
     pub fn get_case_reporters(&self) -> Answers<'_, Vec<crate::types::CaseUser>> {
         self.server.answers("get_case_reporters", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/cases/configure` ([`Client::get_case_configuration`](crate::Client::get_case_configuration)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/configure` ([`Client::get_case_configuration`](crate::Client::get_case_configuration)) answers, or reads the calls it received.
     pub fn get_case_configuration(
         &self,
     ) -> Answers<'_, Vec<crate::types::CaseConfiguration>> {
         self.server.answers("get_case_configuration", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/cases/configure` ([`Client::set_case_configuration`](crate::Client::set_case_configuration)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /api/cases/configure` ([`Client::set_case_configuration`](crate::Client::set_case_configuration)) answers, or reads the calls it received.
     pub fn set_case_configuration(
         &self,
     ) -> Answers<
@@ -617,7 +777,9 @@ impl FakeApi {
     > {
         self.server.answers("set_case_configuration", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /api/cases/configure/{configurationId}` ([`Client::update_case_configuration`](crate::Client::update_case_configuration)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PATCH /api/cases/configure/{configurationId}` ([`Client::update_case_configuration`](crate::Client::update_case_configuration)) answers, or reads the calls it received.
     pub fn update_case_configuration(
         &self,
     ) -> Answers<
@@ -627,79 +789,111 @@ impl FakeApi {
     > {
         self.server.answers("update_case_configuration", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/cases/{caseId}` ([`Client::get_case`](crate::Client::get_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/{caseId}` ([`Client::get_case`](crate::Client::get_case)) answers, or reads the calls it received.
     pub fn get_case(&self) -> Answers<'_, crate::types::Case> {
         self.server.answers("get_case", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/cases/{caseId}/alerts` ([`Client::get_case_alerts`](crate::Client::get_case_alerts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/{caseId}/alerts` ([`Client::get_case_alerts`](crate::Client::get_case_alerts)) answers, or reads the calls it received.
     pub fn get_case_alerts(&self) -> Answers<'_, Vec<crate::types::CaseAlert>> {
         self.server.answers("get_case_alerts", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/cases/{caseId}/comments` ([`Client::add_case_comment`](crate::Client::add_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /api/cases/{caseId}/comments` ([`Client::add_case_comment`](crate::Client::add_case_comment)) answers, or reads the calls it received.
     pub fn add_case_comment(
         &self,
     ) -> Answers<'_, crate::types::Case, crate::types::CaseCommentCreate> {
         self.server.answers("add_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/cases/{caseId}/comments` ([`Client::delete_case_comments`](crate::Client::delete_case_comments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /api/cases/{caseId}/comments` ([`Client::delete_case_comments`](crate::Client::delete_case_comments)) answers, or reads the calls it received.
     pub fn delete_case_comments(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case_comments", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /api/cases/{caseId}/comments` ([`Client::update_case_comment`](crate::Client::update_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PATCH /api/cases/{caseId}/comments` ([`Client::update_case_comment`](crate::Client::update_case_comment)) answers, or reads the calls it received.
     pub fn update_case_comment(
         &self,
     ) -> Answers<'_, crate::types::Case, crate::types::CaseCommentUpdate> {
         self.server.answers("update_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/cases/{caseId}/files` ([`Client::add_case_file`](crate::Client::add_case_file)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /api/cases/{caseId}/files` ([`Client::add_case_file`](crate::Client::add_case_file)) answers, or reads the calls it received.
     pub fn add_case_file(&self) -> Answers<'_, crate::types::Case> {
         self.server.answers("add_case_file", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/cases/{caseId}/attachments` ([`Client::find_case_attachments`](crate::Client::find_case_attachments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/{caseId}/attachments` ([`Client::find_case_attachments`](crate::Client::find_case_attachments)) answers, or reads the calls it received.
     pub fn find_case_attachments(
         &self,
     ) -> Answers<'_, crate::types::FindCaseAttachmentsResponse> {
         self.server.answers("find_case_attachments", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/cases/{caseId}/attachments` ([`Client::create_case_attachment`](crate::Client::create_case_attachment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /api/cases/{caseId}/attachments` ([`Client::create_case_attachment`](crate::Client::create_case_attachment)) answers, or reads the calls it received.
     pub fn create_case_attachment(
         &self,
     ) -> Answers<'_, crate::types::CaseAttachment, crate::types::CaseAttachmentCreate> {
         self.server.answers("create_case_attachment", |value| Reply::json(201, value))
     }
-    ///Sets what `DELETE /api/cases/{caseId}/attachments` ([`Client::delete_case_attachments`](crate::Client::delete_case_attachments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /api/cases/{caseId}/attachments` ([`Client::delete_case_attachments`](crate::Client::delete_case_attachments)) answers, or reads the calls it received.
     pub fn delete_case_attachments(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case_attachments", |_| Reply::empty(204))
     }
-    ///Sets what `GET /api/cases/{caseId}/attachments/{attachmentId}` ([`Client::get_case_attachment`](crate::Client::get_case_attachment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/{caseId}/attachments/{attachmentId}` ([`Client::get_case_attachment`](crate::Client::get_case_attachment)) answers, or reads the calls it received.
     pub fn get_case_attachment(&self) -> Answers<'_, crate::types::CaseAttachment> {
         self.server.answers("get_case_attachment", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/cases/{caseId}/attachments/{attachmentId}` ([`Client::delete_case_attachment`](crate::Client::delete_case_attachment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /api/cases/{caseId}/attachments/{attachmentId}` ([`Client::delete_case_attachment`](crate::Client::delete_case_attachment)) answers, or reads the calls it received.
     pub fn delete_case_attachment(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case_attachment", |_| Reply::empty(204))
     }
-    ///Sets what `GET /api/cases/{caseId}/comments/_find` ([`Client::find_case_comments`](crate::Client::find_case_comments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/{caseId}/comments/_find` ([`Client::find_case_comments`](crate::Client::find_case_comments)) answers, or reads the calls it received.
     pub fn find_case_comments(
         &self,
     ) -> Answers<'_, crate::types::FindCaseCommentsResponse> {
         self.server.answers("find_case_comments", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /api/cases/{caseId}/comments/{commentId}` ([`Client::get_case_comment`](crate::Client::get_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/{caseId}/comments/{commentId}` ([`Client::get_case_comment`](crate::Client::get_case_comment)) answers, or reads the calls it received.
     pub fn get_case_comment(&self) -> Answers<'_, crate::types::CaseComment> {
         self.server.answers("get_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /api/cases/{caseId}/comments/{commentId}` ([`Client::delete_case_comment`](crate::Client::delete_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /api/cases/{caseId}/comments/{commentId}` ([`Client::delete_case_comment`](crate::Client::delete_case_comment)) answers, or reads the calls it received.
     pub fn delete_case_comment(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case_comment", |_| Reply::empty(204))
     }
-    ///Sets what `GET /api/cases/{caseId}/user_actions/_find` ([`Client::find_case_user_actions`](crate::Client::find_case_user_actions)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /api/cases/{caseId}/user_actions/_find` ([`Client::find_case_user_actions`](crate::Client::find_case_user_actions)) answers, or reads the calls it received.
     pub fn find_case_user_actions(
         &self,
     ) -> Answers<'_, crate::types::FindCaseUserActionsResponse> {
         self.server.answers("find_case_user_actions", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /api/cases/{caseId}/connector/{connectorId}/_push` ([`Client::push_case`](crate::Client::push_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /api/cases/{caseId}/connector/{connectorId}/_push` ([`Client::push_case`](crate::Client::push_case)) answers, or reads the calls it received.
     pub fn push_case(&self) -> Answers<'_, crate::types::Case> {
         self.server.answers("push_case", |value| Reply::json(200, value))
     }

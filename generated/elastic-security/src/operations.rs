@@ -2,7 +2,9 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::read_rule`](crate::Client::read_rule).
+
+/// Query and header parameters of [`Client::read_rule`](crate::Client::read_rule).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadRuleParams {
     /// The saved object identifier of the rule (give this or `rule_id`).
@@ -14,7 +16,9 @@ pub struct ReadRuleParams {
     /// Sent as `rule_id`.
     pub rule_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+
+/// Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRuleParams {
     /// The saved object identifier of the rule (give this or `rule_id`).
@@ -26,7 +30,9 @@ pub struct DeleteRuleParams {
     /// Sent as `rule_id`.
     pub rule_id: Option<String>,
 }
-///Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
+
+/// Query and header parameters of [`Client::find_rules`](crate::Client::find_rules).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindRulesParams {
     /// Rule members to return (all when absent); repeat the parameter for each.
@@ -70,7 +76,9 @@ pub struct FindRulesParams {
     /// Sent as `gap_auto_fill_scheduler_id`.
     pub gap_auto_fill_scheduler_id: Option<String>,
 }
-///Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
+
+/// Query and header parameters of [`Client::perform_rules_bulk_action`](crate::Client::perform_rules_bulk_action).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerformRulesBulkActionParams {
     /// When true, validates the action and reports what would happen without changing rules.
@@ -78,7 +86,9 @@ pub struct PerformRulesBulkActionParams {
     /// Sent as `dry_run`.
     pub dry_run: Option<bool>,
 }
-///Query and header parameters of [`Client::import_rules`](crate::Client::import_rules).
+
+/// Query and header parameters of [`Client::import_rules`](crate::Client::import_rules).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportRulesParams {
     /// Overwrite rules that have the same `rule_id`.
@@ -98,7 +108,9 @@ pub struct ImportRulesParams {
     /// Sent as `as_new_list`.
     pub as_new_list: Option<bool>,
 }
-///Query and header parameters of [`Client::export_rules`](crate::Client::export_rules).
+
+/// Query and header parameters of [`Client::export_rules`](crate::Client::export_rules).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportRulesParams {
     /// Leave out the final line of export details.
@@ -110,7 +122,9 @@ pub struct ExportRulesParams {
     /// Sent as `file_name`.
     pub file_name: Option<String>,
 }
-///Query and header parameters of [`Client::preview_rule`](crate::Client::preview_rule).
+
+/// Query and header parameters of [`Client::preview_rule`](crate::Client::preview_rule).
+#[cfg(feature = "detection-rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewRuleParams {
     /// Also return the Elasticsearch requests each execution made.
@@ -118,7 +132,9 @@ pub struct PreviewRuleParams {
     /// Sent as `enable_logged_requests`.
     pub enable_logged_requests: Option<bool>,
 }
-///Query and header parameters of [`Client::read_exception_list`](crate::Client::read_exception_list).
+
+/// Query and header parameters of [`Client::read_exception_list`](crate::Client::read_exception_list).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListParams {
     /// The saved object identifier of the exception list (give this or `list_id`).
@@ -134,7 +150,9 @@ pub struct ReadExceptionListParams {
     /// Sent as `namespace_type`.
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
-///Query and header parameters of [`Client::delete_exception_list`](crate::Client::delete_exception_list).
+
+/// Query and header parameters of [`Client::delete_exception_list`](crate::Client::delete_exception_list).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteExceptionListParams {
     /// The saved object identifier of the exception list (give this or `list_id`).
@@ -150,7 +168,9 @@ pub struct DeleteExceptionListParams {
     /// Sent as `namespace_type`.
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
-///Query and header parameters of [`Client::find_exception_lists`](crate::Client::find_exception_lists).
+
+/// Query and header parameters of [`Client::find_exception_lists`](crate::Client::find_exception_lists).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindExceptionListsParams {
     /// KQL filter over exception list attributes.
@@ -178,7 +198,9 @@ pub struct FindExceptionListsParams {
     /// Sent as `sort_order`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
-///Query and header parameters of [`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list).
+
+/// Query and header parameters of [`Client::duplicate_exception_list`](crate::Client::duplicate_exception_list).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DuplicateExceptionListParams {
     /// The `list_id` of the list to copy.
@@ -194,6 +216,8 @@ pub struct DuplicateExceptionListParams {
     /// Sent as `include_expired_exceptions`.
     pub include_expired_exceptions: crate::types::IncludeExpiredExceptions,
 }
+
+#[cfg(feature = "exception-lists")]
 impl DuplicateExceptionListParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -208,7 +232,9 @@ impl DuplicateExceptionListParams {
         }
     }
 }
-///Query and header parameters of [`Client::export_exception_list`](crate::Client::export_exception_list).
+
+/// Query and header parameters of [`Client::export_exception_list`](crate::Client::export_exception_list).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportExceptionListParams {
     /// The saved object identifier of the list.
@@ -228,6 +254,8 @@ pub struct ExportExceptionListParams {
     /// Sent as `include_expired_exceptions`.
     pub include_expired_exceptions: crate::types::IncludeExpiredExceptions,
 }
+
+#[cfg(feature = "exception-lists")]
 impl ExportExceptionListParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -244,7 +272,9 @@ impl ExportExceptionListParams {
         }
     }
 }
-///Query and header parameters of [`Client::import_exception_lists`](crate::Client::import_exception_lists).
+
+/// Query and header parameters of [`Client::import_exception_lists`](crate::Client::import_exception_lists).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportExceptionListsParams {
     /// Overwrite lists with the same `list_id` (and items with the same `item_id`).
@@ -264,7 +294,9 @@ pub struct ImportExceptionListsParams {
     /// Sent as `as_new_list`.
     pub as_new_list: Option<bool>,
 }
-///Query and header parameters of [`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary).
+
+/// Query and header parameters of [`Client::read_exception_list_summary`](crate::Client::read_exception_list_summary).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListSummaryParams {
     /// The saved object identifier of the exception list (give this or `list_id`).
@@ -284,7 +316,9 @@ pub struct ReadExceptionListSummaryParams {
     /// Sent as `filter`.
     pub filter: Option<String>,
 }
-///Query and header parameters of [`Client::read_exception_list_item`](crate::Client::read_exception_list_item).
+
+/// Query and header parameters of [`Client::read_exception_list_item`](crate::Client::read_exception_list_item).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadExceptionListItemParams {
     /// The saved object identifier of the exception item (give this or `item_id`).
@@ -300,7 +334,9 @@ pub struct ReadExceptionListItemParams {
     /// Sent as `namespace_type`.
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
-///Query and header parameters of [`Client::delete_exception_list_item`](crate::Client::delete_exception_list_item).
+
+/// Query and header parameters of [`Client::delete_exception_list_item`](crate::Client::delete_exception_list_item).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteExceptionListItemParams {
     /// The saved object identifier of the exception item (give this or `item_id`).
@@ -316,7 +352,9 @@ pub struct DeleteExceptionListItemParams {
     /// Sent as `namespace_type`.
     pub namespace_type: Option<crate::types::NamespaceType>,
 }
-///Query and header parameters of [`Client::find_exception_list_items`](crate::Client::find_exception_list_items).
+
+/// Query and header parameters of [`Client::find_exception_list_items`](crate::Client::find_exception_list_items).
+#[cfg(feature = "exception-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindExceptionListItemsParams {
     /// The `list_id`s of the lists whose items to return, comma-separated.
@@ -352,6 +390,8 @@ pub struct FindExceptionListItemsParams {
     /// Sent as `sort_order`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
+
+#[cfg(feature = "exception-lists")]
 impl FindExceptionListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(list_id: Vec<String>) -> Self {
@@ -367,7 +407,9 @@ impl FindExceptionListItemsParams {
         }
     }
 }
-///Query and header parameters of [`Client::read_list`](crate::Client::read_list).
+
+/// Query and header parameters of [`Client::read_list`](crate::Client::read_list).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadListParams {
     /// The `id` of the value list.
@@ -375,13 +417,17 @@ pub struct ReadListParams {
     /// Sent as `id`.
     pub id: String,
 }
+
+#[cfg(feature = "value-lists")]
 impl ReadListParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: String) -> Self {
         Self { id }
     }
 }
-///Query and header parameters of [`Client::delete_list`](crate::Client::delete_list).
+
+/// Query and header parameters of [`Client::delete_list`](crate::Client::delete_list).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteListParams {
     /// The `id` of the value list.
@@ -397,6 +443,8 @@ pub struct DeleteListParams {
     /// Sent as `ignoreReferences`.
     pub ignore_references: Option<bool>,
 }
+
+#[cfg(feature = "value-lists")]
 impl DeleteListParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: String) -> Self {
@@ -407,7 +455,9 @@ impl DeleteListParams {
         }
     }
 }
-///Query and header parameters of [`Client::find_lists`](crate::Client::find_lists).
+
+/// Query and header parameters of [`Client::find_lists`](crate::Client::find_lists).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindListsParams {
     /// Page number, from 1.
@@ -435,7 +485,9 @@ pub struct FindListsParams {
     /// Sent as `filter`.
     pub filter: Option<String>,
 }
-///Query and header parameters of [`Client::read_list_item`](crate::Client::read_list_item).
+
+/// Query and header parameters of [`Client::read_list_item`](crate::Client::read_list_item).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadListItemParams {
     /// The `id` of the value list item (give this, or `list_id` and `value`).
@@ -451,7 +503,9 @@ pub struct ReadListItemParams {
     /// Sent as `value`.
     pub value: Option<String>,
 }
-///Query and header parameters of [`Client::delete_list_item`](crate::Client::delete_list_item).
+
+/// Query and header parameters of [`Client::delete_list_item`](crate::Client::delete_list_item).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteListItemParams {
     /// The `id` of the value list item (give this, or `list_id` and `value`).
@@ -471,7 +525,9 @@ pub struct DeleteListItemParams {
     /// Sent as `refresh`.
     pub refresh: Option<crate::types::DeleteListItemRefresh>,
 }
-///Query and header parameters of [`Client::find_list_items`](crate::Client::find_list_items).
+
+/// Query and header parameters of [`Client::find_list_items`](crate::Client::find_list_items).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindListItemsParams {
     /// The `id` of the value list whose items to return.
@@ -503,6 +559,8 @@ pub struct FindListItemsParams {
     /// Sent as `filter`.
     pub filter: Option<String>,
 }
+
+#[cfg(feature = "value-lists")]
 impl FindListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(list_id: String) -> Self {
@@ -517,7 +575,9 @@ impl FindListItemsParams {
         }
     }
 }
-///Query and header parameters of [`Client::import_list_items`](crate::Client::import_list_items).
+
+/// Query and header parameters of [`Client::import_list_items`](crate::Client::import_list_items).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportListItemsParams {
     /// The value list to add the items to. Give this or `type`.
@@ -541,7 +601,9 @@ pub struct ImportListItemsParams {
     /// Sent as `refresh`.
     pub refresh: Option<crate::types::ImportListItemsRefresh>,
 }
-///Query and header parameters of [`Client::export_list_items`](crate::Client::export_list_items).
+
+/// Query and header parameters of [`Client::export_list_items`](crate::Client::export_list_items).
+#[cfg(feature = "value-lists")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportListItemsParams {
     /// The `id` of the value list to export.
@@ -549,13 +611,17 @@ pub struct ExportListItemsParams {
     /// Sent as `list_id`.
     pub list_id: String,
 }
+
+#[cfg(feature = "value-lists")]
 impl ExportListItemsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(list_id: String) -> Self {
         Self { list_id }
     }
 }
-///Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+
+/// Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimelineParams {
     /// The `savedObjectId` of the timeline.
@@ -567,7 +633,9 @@ pub struct GetTimelineParams {
     /// Sent as `template_timeline_id`.
     pub template_timeline_id: Option<String>,
 }
-///Query and header parameters of [`Client::find_timelines`](crate::Client::find_timelines).
+
+/// Query and header parameters of [`Client::find_timelines`](crate::Client::find_timelines).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindTimelinesParams {
     /// Only timelines the calling user marked as favorite.
@@ -603,7 +671,9 @@ pub struct FindTimelinesParams {
     /// Sent as `status`.
     pub status: Option<crate::types::TimelineStatus>,
 }
-///Query and header parameters of [`Client::export_timelines`](crate::Client::export_timelines).
+
+/// Query and header parameters of [`Client::export_timelines`](crate::Client::export_timelines).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportTimelinesParams {
     /// File name Kibana puts in the `Content-Disposition` of the answer.
@@ -611,13 +681,17 @@ pub struct ExportTimelinesParams {
     /// Sent as `file_name`.
     pub file_name: String,
 }
+
+#[cfg(feature = "timelines")]
 impl ExportTimelinesParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(file_name: String) -> Self {
         Self { file_name }
     }
 }
-///Query and header parameters of [`Client::resolve_timeline`](crate::Client::resolve_timeline).
+
+/// Query and header parameters of [`Client::resolve_timeline`](crate::Client::resolve_timeline).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResolveTimelineParams {
     /// The `savedObjectId` of the timeline.
@@ -629,7 +703,9 @@ pub struct ResolveTimelineParams {
     /// Sent as `template_timeline_id`.
     pub template_timeline_id: Option<String>,
 }
-///Query and header parameters of [`Client::copy_timeline`](crate::Client::copy_timeline).
+
+/// Query and header parameters of [`Client::copy_timeline`](crate::Client::copy_timeline).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CopyTimelineParams {
     /// The version of the internal route; Kibana 8.16 and later serve version `1`.
@@ -637,6 +713,8 @@ pub struct CopyTimelineParams {
     /// Sent as `elastic-api-version`.
     pub elastic_api_version: crate::types::CopyTimelineElasticApiVersion,
 }
+
+#[cfg(feature = "timelines")]
 impl CopyTimelineParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -645,7 +723,9 @@ impl CopyTimelineParams {
         Self { elastic_api_version }
     }
 }
-///Query and header parameters of [`Client::get_notes`](crate::Client::get_notes).
+
+/// Query and header parameters of [`Client::get_notes`](crate::Client::get_notes).
+#[cfg(feature = "timelines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetNotesParams {
     /// The `_id`s of the events whose notes are wanted.
@@ -689,7 +769,9 @@ pub struct GetNotesParams {
     /// Sent as `associatedFilter`.
     pub associated_filter: Option<crate::types::NoteAssociatedFilter>,
 }
-///Query and header parameters of [`Client::delete_cases`](crate::Client::delete_cases).
+
+/// Query and header parameters of [`Client::delete_cases`](crate::Client::delete_cases).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteCasesParams {
     /// The identifiers of the cases to delete (1 to 100); the parameter repeats for each.
@@ -697,13 +779,17 @@ pub struct DeleteCasesParams {
     /// Sent as `ids`.
     pub ids: Vec<String>,
 }
+
+#[cfg(feature = "cases")]
 impl DeleteCasesParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(ids: Vec<String>) -> Self {
         Self { ids }
     }
 }
-///Query and header parameters of [`Client::find_cases`](crate::Client::find_cases).
+
+/// Query and header parameters of [`Client::find_cases`](crate::Client::find_cases).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCasesParams {
     /// Only cases assigned to these user profile identifiers (`none` for unassigned ones).
@@ -771,7 +857,9 @@ pub struct FindCasesParams {
     /// Sent as `tags`.
     pub tags: Option<Vec<String>>,
 }
-///Query and header parameters of [`Client::get_case_tags`](crate::Client::get_case_tags).
+
+/// Query and header parameters of [`Client::get_case_tags`](crate::Client::get_case_tags).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseTagsParams {
     /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
@@ -779,7 +867,9 @@ pub struct GetCaseTagsParams {
     /// Sent as `owner`.
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
-///Query and header parameters of [`Client::get_case_reporters`](crate::Client::get_case_reporters).
+
+/// Query and header parameters of [`Client::get_case_reporters`](crate::Client::get_case_reporters).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseReportersParams {
     /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
@@ -787,7 +877,9 @@ pub struct GetCaseReportersParams {
     /// Sent as `owner`.
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
-///Query and header parameters of [`Client::get_case_configuration`](crate::Client::get_case_configuration).
+
+/// Query and header parameters of [`Client::get_case_configuration`](crate::Client::get_case_configuration).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseConfigurationParams {
     /// Only for these applications (all the caller may read when absent); the parameter repeats for each.
@@ -795,7 +887,9 @@ pub struct GetCaseConfigurationParams {
     /// Sent as `owner`.
     pub owner: Option<Vec<crate::types::CaseOwner>>,
 }
-///Query and header parameters of [`Client::find_case_attachments`](crate::Client::find_case_attachments).
+
+/// Query and header parameters of [`Client::find_case_attachments`](crate::Client::find_case_attachments).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseAttachmentsParams {
     /// Only attachments of these types (for example `comment`, `security.alert`).
@@ -815,7 +909,9 @@ pub struct FindCaseAttachmentsParams {
     /// Sent as `sortOrder`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
-///Query and header parameters of [`Client::find_case_comments`](crate::Client::find_case_comments).
+
+/// Query and header parameters of [`Client::find_case_comments`](crate::Client::find_case_comments).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseCommentsParams {
     /// Page number, from 1.
@@ -831,7 +927,9 @@ pub struct FindCaseCommentsParams {
     /// Sent as `sortOrder`.
     pub sort_order: Option<crate::types::SortOrder>,
 }
-///Query and header parameters of [`Client::find_case_user_actions`](crate::Client::find_case_user_actions).
+
+/// Query and header parameters of [`Client::find_case_user_actions`](crate::Client::find_case_user_actions).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCaseUserActionsParams {
     /// Page number, from 1.

@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://securityonion.example`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `https://securityonion.example`.
 pub const DEFAULT_BASE_URL: &str = "https://securityonion.example";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -13,26 +16,30 @@ pub const SERVERS: &[Server] = &[
         description: "The manager node, by IP address or host name as chosen during setup.",
     },
 ];
-///A client for the Security Onion Connect API.
+
+/// A client for the Security Onion Connect API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
-    ///Authenticates with OAuth2 client credentials: a token from `/oauth2/token` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401.
+
+    /// Authenticates with OAuth2 client credentials: a token from `/oauth2/token` (HTTP Basic `client_id:client_secret`), cached, refreshed before it expires, and renewed once on a 401.
     ///
     /// OAuth 2.0 client credentials against Ory Hydra at `/oauth2/token` (outside `/connect`): the
     /// API client id and secret as HTTP Basic credentials, form body
@@ -60,6 +67,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("oauth");
         self
     }
+
     /// Sends HTTP Basic credentials with every request.
     ///
     /// The API client id and secret as HTTP Basic credentials. Only the token endpoint accepts
@@ -82,27 +90,32 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("clientBasic");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -110,6 +123,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -117,22 +131,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -140,6 +158,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -148,6 +167,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -155,22 +175,30 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             inner: Transport::builder(DEFAULT_BASE_URL)
-                .user_agent("security-onion-client/0.2.0"),
+                .user_agent("security-onion-client/0.3.0"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
+}
+
+/// Operations tagged `auth`: built with the feature `auth` (on by default).
+#[cfg(feature = "auth")]
+impl Client {
     /// Exchange client credentials for an access token
     ///
     /// The OAuth 2.0 client credentials exchange. Send the API client id and secret with HTTP
@@ -221,13 +249,17 @@ impl Client {
         }
         response.json()
     }
-    /// Get server information
+}
+
+/// Operations tagged `cases`: built with the feature `cases` (on by default).
+#[cfg(feature = "cases")]
+impl Client {
+    /// Update a case
     ///
-    /// Returns the SOC version, the Elasticsearch version, the license, the identity of the caller,
-    /// the known subgrids and the time zones the server accepts. Any authenticated client may call
-    /// it.
+    /// Replaces the case whose `id` is given in the body with the given object. Needs
+    /// `cases/write`.
     ///
-    /// `GET /connect/info/` (operation `get_info`).
+    /// `PUT /connect/case/` (operation `update_case`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -237,16 +269,675 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_info(
+    pub async fn update_case(
         &self,
-        params: &crate::operations::GetInfoParams,
-    ) -> Result<crate::types::Info, Error> {
+        params: &crate::operations::UpdateCaseParams,
+        body: &crate::types::Case,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_case",
+                "/connect/case/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Create a case
+    ///
+    /// Creates a case from the given object; the server generates its id and audit fields.
+    /// Needs `cases/write`.
+    ///
+    /// `POST /connect/case/` (operation `create_case`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_case(
+        &self,
+        params: &crate::operations::CreateCaseParams,
+        body: &crate::types::Case,
+    ) -> Result<crate::types::Case, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_case",
+                "/connect/case/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Get a case
+    ///
+    /// Returns one case by its id. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/{id}` (operation `get_case`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_case(
+        &self,
+        id: &str,
+        params: &crate::operations::GetCaseParams,
+    ) -> Result<crate::types::Case, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "get_info",
-                "/connect/info/",
+                "get_case",
+                "/connect/case/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Update a case comment
+    ///
+    /// Replaces the comment whose `id` is given in the body. Needs `cases/write`.
+    ///
+    /// `PUT /connect/case/comments` (operation `update_case_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_case_comment(
+        &self,
+        params: &crate::operations::UpdateCaseCommentParams,
+        body: &crate::types::Comment,
+    ) -> Result<crate::types::Comment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_case_comment",
+                "/connect/case/comments",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Add a comment to a case
+    ///
+    /// Adds a comment to the case named by `caseId`. The server generates the comment's id.
+    /// Needs `cases/write`.
+    ///
+    /// `POST /connect/case/comments` (operation `create_case_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_case_comment(
+        &self,
+        params: &crate::operations::CreateCaseCommentParams,
+        body: &crate::types::Comment,
+    ) -> Result<crate::types::Comment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_case_comment",
+                "/connect/case/comments",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// List the comments of a case
+    ///
+    /// Returns every comment of a case. Note that the id in the path is the CASE id, although the
+    /// same path deletes a single comment by COMMENT id. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/comments/{id}` (operation `list_case_comments`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_case_comments(
+        &self,
+        id: &str,
+        params: &crate::operations::ListCaseCommentsParams,
+    ) -> Result<Vec<crate::types::Comment>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_comments",
+                "/connect/case/comments/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Delete a case comment
+    ///
+    /// Deletes one comment by its id. Needs `cases/write`.
+    ///
+    /// `DELETE /connect/case/comments/{id}` (operation `delete_case_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_case_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteCaseCommentParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_comment",
+                "/connect/case/comments/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Attach events to a case
+    ///
+    /// Finds the original events described by the criteria (by `soc_id` when `fields` carries
+    /// one, otherwise by every scalar field given plus the acknowledged/escalated state) within
+    /// the date range, and attaches them to the case as related events in the background. The
+    /// answer only says how many events will be attached. Needs `cases/write` and `events/read`.
+    ///
+    /// `POST /connect/case/events` (operation `attach_case_events`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 202.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn attach_case_events(
+        &self,
+        params: &crate::operations::AttachCaseEventsParams,
+        body: &crate::types::AttachEventCriteria,
+    ) -> Result<crate::types::BulkResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "attach_case_events",
+                "/connect/case/events",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// List the related events of a case
+    ///
+    /// Returns every event attached to a case. The id in the path is the CASE id (the same path
+    /// deletes one related event by its own id). Needs `cases/read`.
+    ///
+    /// `GET /connect/case/events/{id}` (operation `list_case_events`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_case_events(
+        &self,
+        id: &str,
+        params: &crate::operations::ListCaseEventsParams,
+    ) -> Result<Vec<crate::types::RelatedEvent>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_events",
+                "/connect/case/events/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Detach a related event
+    ///
+    /// Removes one related event from its case, by the related event's id. Needs `cases/write`.
+    ///
+    /// `DELETE /connect/case/events/{id}` (operation `delete_case_event`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_case_event(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteCaseEventParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_event",
+                "/connect/case/events/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Update a case artifact
+    ///
+    /// Replaces the artifact whose `id` is given in the body. Needs `cases/write`.
+    ///
+    /// `PUT /connect/case/artifacts` (operation `update_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_case_artifact(
+        &self,
+        params: &crate::operations::UpdateCaseArtifactParams,
+        body: &crate::types::Artifact,
+    ) -> Result<crate::types::Artifact, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_case_artifact",
+                "/connect/case/artifacts",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Add an observable to a case
+    ///
+    /// Adds an artifact (an observable such as an IP address, a domain or a hash) to a case. The
+    /// server generates its id. To attach a file, use `upload_case_artifact` instead. Needs
+    /// `cases/write`.
+    ///
+    /// `POST /connect/case/artifacts` (operation `create_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_case_artifact(
+        &self,
+        params: &crate::operations::CreateCaseArtifactParams,
+        body: &crate::types::Artifact,
+    ) -> Result<crate::types::Artifact, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_case_artifact",
+                "/connect/case/artifacts",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Attach a file to a case
+    ///
+    /// Adds a file artifact to a case. The form has two parts: `json`, the artifact object as
+    /// JSON text (with `caseId`, and without `value`), and `attachment`, the file. The server sets
+    /// `value` to the file name, `artifactType` to `file`, and fills in the stream id, size, MIME
+    /// type and hashes. Needs `cases/write`.
+    ///
+    /// `POST /connect/case/tasks` (operation `upload_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn upload_case_artifact(
+        &self,
+        params: &crate::operations::UploadCaseArtifactParams,
+        body: &crate::types::ArtifactUpload,
+    ) -> Result<crate::types::Artifact, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "upload_case_artifact",
+                "/connect/case/tasks",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .multipart(
+                clientgen_runtime::Multipart::new()
+                    .text("json", &body.json)
+                    .file("attachment", &body.attachment)
+                    .unknown(&body.additional_properties),
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// List the artifacts of a case
+    ///
+    /// Returns the artifacts of one group of a case: `evidence` holds the observables and
+    /// `attachments` the uploaded files. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/artifacts/{groupTypeOrId}` (operation `list_case_artifacts`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_case_artifacts(
+        &self,
+        group_type_or_id: &crate::types::ArtifactGroupType,
+        params: &crate::operations::ListCaseArtifactsParams,
+    ) -> Result<Vec<crate::types::Artifact>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_case_artifacts",
+                "/connect/case/artifacts/{groupTypeOrId}",
+            )
+            .path_param("groupTypeOrId", group_type_or_id)
+            .security(&["oauth"])
+            .query("id", &params.id)
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Delete a case artifact
+    ///
+    /// Deletes one artifact (and its stored file, if any) by its id. Needs `cases/write`.
+    ///
+    /// `DELETE /connect/case/artifacts/{groupTypeOrId}` (operation `delete_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_case_artifact(
+        &self,
+        group_type_or_id: &str,
+        params: &crate::operations::DeleteCaseArtifactParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_case_artifact",
+                "/connect/case/artifacts/{groupTypeOrId}",
+            )
+            .path_param("groupTypeOrId", group_type_or_id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Download an attached file
+    ///
+    /// Returns the bytes of a file artifact, with a `Content-Disposition` header naming the file.
+    /// Artifacts marked `protected` come back wrapped in a zip archive. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/artifactstream/{id}` (operation `download_case_artifact`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn download_case_artifact(
+        &self,
+        id: &str,
+        params: &crate::operations::DownloadCaseArtifactParams,
+    ) -> Result<clientgen_runtime::ByteStream, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "download_case_artifact",
+                "/connect/case/artifactstream/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send_streaming()
+            .await?;
+        match response {
+            clientgen_runtime::Streaming::Success(body) => Ok(body),
+            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
+        }
+    }
+
+    /// Get the history of a case
+    ///
+    /// Returns the audit trail of a case: one entry per change to the case, its comments, related
+    /// events and artifacts, each carrying the fields of the changed object. Needs `cases/read`.
+    ///
+    /// `GET /connect/case/history/{id}` (operation `get_case_history`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_case_history(
+        &self,
+        id: &str,
+        params: &crate::operations::GetCaseHistoryParams,
+    ) -> Result<Vec<crate::types::CaseHistoryEntry>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_case_history",
+                "/connect/case/history/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `clients`: built with the feature `clients` (on by default).
+#[cfg(feature = "clients")]
+impl Client {
+    /// List API clients
+    ///
+    /// Returns every API client, without secrets. Needs `clients/read`.
+    ///
+    /// `GET /connect/clients/` (operation `list_api_clients`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_api_clients(
+        &self,
+        params: &crate::operations::ListApiClientsParams,
+    ) -> Result<Vec<crate::types::ApiClient>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_api_clients",
+                "/connect/clients/",
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
@@ -257,6 +948,1142 @@ impl Client {
         }
         response.json()
     }
+
+    /// Create an API client
+    ///
+    /// Creates an API client. The answer is the only time its `secret` is shown. Needs
+    /// `clients/write`.
+    ///
+    /// `POST /connect/clients/` (operation `create_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_api_client(
+        &self,
+        params: &crate::operations::CreateApiClientParams,
+        body: &crate::types::ApiClient,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_api_client",
+                "/connect/clients/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Update an API client
+    ///
+    /// Updates the name and note of an API client. Needs `clients/write`.
+    ///
+    /// `PUT /connect/clients/{id}` (operation `update_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_api_client(
+        &self,
+        id: &str,
+        params: &crate::operations::UpdateApiClientParams,
+        body: &crate::types::ApiClient,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_api_client",
+                "/connect/clients/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Delete an API client
+    ///
+    /// Deletes an API client; its tokens stop working. Needs `clients/write`.
+    ///
+    /// `DELETE /connect/clients/{id}` (operation `delete_api_client`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_api_client(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteApiClientParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_api_client",
+                "/connect/clients/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Grant a permission to an API client
+    ///
+    /// Grants one permission to an API client; the permission `events/read` is sent as resource
+    /// `events` and privilege `read`. Needs `clients/write`.
+    ///
+    /// `POST /connect/clients/{id}/permission/{resource}/{privilege}` (operation `add_api_client_permission`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn add_api_client_permission(
+        &self,
+        id: &str,
+        resource: &str,
+        privilege: &str,
+        params: &crate::operations::AddApiClientPermissionParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "add_api_client_permission",
+                "/connect/clients/{id}/permission/{resource}/{privilege}",
+            )
+            .path_param("id", id)
+            .path_param("resource", resource)
+            .path_param("privilege", privilege)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Revoke a permission from an API client
+    ///
+    /// Revokes one permission from an API client. Needs `clients/write`.
+    ///
+    /// `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` (operation `remove_api_client_permission`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn remove_api_client_permission(
+        &self,
+        id: &str,
+        resource: &str,
+        privilege: &str,
+        params: &crate::operations::RemoveApiClientPermissionParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "remove_api_client_permission",
+                "/connect/clients/{id}/permission/{resource}/{privilege}",
+            )
+            .path_param("id", id)
+            .path_param("resource", resource)
+            .path_param("privilege", privilege)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Regenerate an API client's secret
+    ///
+    /// Replaces the secret of an API client and returns the client with the new `secret`, shown
+    /// only this once. Tokens already issued stay valid until they expire (inferred). Needs
+    /// `clients/write`.
+    ///
+    /// `PUT /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn regenerate_api_client_secret(
+        &self,
+        id: &str,
+        params: &crate::operations::RegenerateApiClientSecretParams,
+    ) -> Result<crate::types::ApiClient, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "regenerate_api_client_secret",
+                "/connect/clients/{id}/secret",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `config`: built with the feature `config` (on by default).
+#[cfg(feature = "config")]
+impl Client {
+    /// List configuration settings
+    ///
+    /// Returns the grid's configuration settings with their metadata: the commonly adjusted
+    /// ones, or all of them when `advanced` is true (a much larger answer). A setting applied to
+    /// one node appears once per node, with its `nodeId`. Needs `config/read`.
+    ///
+    /// `GET /connect/config/` (operation `list_config_settings`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_config_settings(
+        &self,
+        params: &crate::operations::ListConfigSettingsParams,
+    ) -> Result<Vec<crate::types::Setting>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_config_settings",
+                "/connect/config/",
+            )
+            .security(&["oauth"])
+            .query_opt("advanced", params.advanced.as_ref())
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Change a configuration setting
+    ///
+    /// Stores a new value for one setting: only `id`, `value` and, to set it on one node only,
+    /// `nodeId` are read; the metadata members are ignored. The change reaches the grid at the
+    /// next synchronization (see `sync_config`). The server refuses ids and node ids that are
+    /// not well formed with 400. Needs `config/write`.
+    ///
+    /// `PUT /connect/config/` (operation `update_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_config_setting(
+        &self,
+        params: &crate::operations::UpdateConfigSettingParams,
+        body: &crate::types::Setting,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_config_setting",
+                "/connect/config/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Reset a configuration setting to its default
+    ///
+    /// Removes the grid-wide custom value of a setting, so that its default applies again;
+    /// values set on single nodes stay. Needs `config/write`.
+    ///
+    /// `DELETE /connect/config/{id}` (operation `delete_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_config_setting(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteConfigSettingParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_config_setting",
+                "/connect/config/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Reset a configuration setting on one node
+    ///
+    /// Removes the value a setting has on one node only. Needs `config/write`.
+    ///
+    /// `DELETE /connect/config/{id}/{minion}` (operation `delete_node_config_setting`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_node_config_setting(
+        &self,
+        id: &str,
+        minion: &str,
+        params: &crate::operations::DeleteNodeConfigSettingParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_node_config_setting",
+                "/connect/config/{id}/{minion}",
+            )
+            .path_param("id", id)
+            .path_param("minion", minion)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Apply configuration changes to the grid
+    ///
+    /// Queues a Salt highstate on the grid so that saved setting changes take effect. The call
+    /// returns once the request is queued; the highstate itself can take several minutes, longer
+    /// when another one is running. Needs `config/write`.
+    ///
+    /// `PUT /connect/config/sync` (operation `sync_config`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn sync_config(
+        &self,
+        params: &crate::operations::SyncConfigParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "sync_config",
+                "/connect/config/sync",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+}
+
+/// Operations tagged `detections`: built with the feature `detections` (on by default).
+#[cfg(feature = "detections")]
+impl Client {
+    /// Update a detection
+    ///
+    /// Replaces the detection whose `id` is given in the body. Answers 205 when a filter changed
+    /// the enabled state, and 206 when the detection had to be disabled to complete the engine
+    /// sync. Needs `detections/write`.
+    ///
+    /// `PUT /connect/detection/` (operation `update_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200, 205, 206.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_detection(
+        &self,
+        params: &crate::operations::UpdateDetectionParams,
+        body: &crate::types::Detection,
+    ) -> Result<crate::operations::UpdateDetectionResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_detection",
+                "/connect/detection/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        match response.status().as_u16() {
+            200 => Ok(crate::operations::UpdateDetectionResponse::Ok(response.json()?)),
+            205 => {
+                Ok(
+                    crate::operations::UpdateDetectionResponse::ResetContent(
+                        response.json()?,
+                    ),
+                )
+            }
+            206 => {
+                Ok(
+                    crate::operations::UpdateDetectionResponse::PartialContent(
+                        response.json()?,
+                    ),
+                )
+            }
+            _ => Err(response.into_error()),
+        }
+    }
+
+    /// Create a detection
+    ///
+    /// Creates a custom detection. The engine follows from `language` (sigma -> elastalert,
+    /// yara -> strelka, suricata -> suricata), the ruleset is always `__custom__`, and the rule
+    /// content is validated. Community detections cannot be created here. Answers 205 instead of
+    /// 200 when an engine filter changed the requested enabled state. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/` (operation `create_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200, 205.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_detection(
+        &self,
+        params: &crate::operations::CreateDetectionParams,
+        body: &crate::types::Detection,
+    ) -> Result<crate::operations::CreateDetectionResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_detection",
+                "/connect/detection/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        match response.status().as_u16() {
+            200 => Ok(crate::operations::CreateDetectionResponse::Ok(response.json()?)),
+            205 => {
+                Ok(
+                    crate::operations::CreateDetectionResponse::ResetContent(
+                        response.json()?,
+                    ),
+                )
+            }
+            _ => Err(response.into_error()),
+        }
+    }
+
+    /// Get a detection
+    ///
+    /// Returns a detection by its internal id (unique to this grid). Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/{id}` (operation `get_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_detection(
+        &self,
+        id: &str,
+        params: &crate::operations::GetDetectionParams,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_detection",
+                "/connect/detection/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Delete a detection
+    ///
+    /// Deletes a custom detection by its internal id. Needs `detections/write`.
+    ///
+    /// `DELETE /connect/detection/{id}` (operation `delete_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_detection(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteDetectionParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_detection",
+                "/connect/detection/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Get a detection by public id
+    ///
+    /// Returns a detection by the public id its ruleset author gave it (for example a Suricata
+    /// SID). Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/public/{id}` (operation `get_detection_by_public_id`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_detection_by_public_id(
+        &self,
+        id: &str,
+        params: &crate::operations::GetDetectionByPublicIdParams,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_detection_by_public_id",
+                "/connect/detection/public/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Enable, disable or delete detections in bulk
+    ///
+    /// Applies the action to every detection listed in `ids`, or to every detection matching
+    /// `query` when it is given. The work continues in the background; the answer says how many
+    /// detections were submitted. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/bulk/{newStatus}` (operation `bulk_update_detections`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200, 202.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn bulk_update_detections(
+        &self,
+        new_status: &crate::types::BulkAction,
+        params: &crate::operations::BulkUpdateDetectionsParams,
+        body: &crate::types::BulkOperation,
+    ) -> Result<crate::operations::BulkUpdateDetectionsResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "bulk_update_detections",
+                "/connect/detection/bulk/{newStatus}",
+            )
+            .path_param("newStatus", new_status)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        match response.status().as_u16() {
+            200 => {
+                Ok(crate::operations::BulkUpdateDetectionsResponse::Ok(response.json()?))
+            }
+            202 => {
+                Ok(
+                    crate::operations::BulkUpdateDetectionsResponse::Accepted(
+                        response.json()?,
+                    ),
+                )
+            }
+            _ => Err(response.into_error()),
+        }
+    }
+
+    /// Duplicate a detection
+    ///
+    /// Copies a detection into a new custom detection with a new id. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/{id}/duplicate` (operation `duplicate_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn duplicate_detection(
+        &self,
+        id: &str,
+        params: &crate::operations::DuplicateDetectionParams,
+    ) -> Result<crate::types::Detection, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "duplicate_detection",
+                "/connect/detection/{id}/duplicate",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Get the history of a detection
+    ///
+    /// Returns the audit trail of a detection: one entry per change to the detection or to one of
+    /// its comments. Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/{id}/history` (operation `get_detection_history`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_detection_history(
+        &self,
+        id: &str,
+        params: &crate::operations::GetDetectionHistoryParams,
+    ) -> Result<Vec<crate::types::DetectionHistoryEntry>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_detection_history",
+                "/connect/detection/{id}/history",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// List the comments of a detection
+    ///
+    /// Returns every comment of a detection. Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/{id}/comment` (operation `list_detection_comments`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_detection_comments(
+        &self,
+        id: &str,
+        params: &crate::operations::ListDetectionCommentsParams,
+    ) -> Result<Vec<crate::types::DetectionComment>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_detection_comments",
+                "/connect/detection/{id}/comment",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Comment on a detection
+    ///
+    /// Adds a comment to the detection named in the path. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/{id}/comment` (operation `create_detection_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_detection_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::CreateDetectionCommentParams,
+        body: &crate::types::DetectionComment,
+    ) -> Result<crate::types::DetectionComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_detection_comment",
+                "/connect/detection/{id}/comment",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Get a detection comment
+    ///
+    /// Returns one detection comment by its id. Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/comment/{id}` (operation `get_detection_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_detection_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::GetDetectionCommentParams,
+    ) -> Result<crate::types::DetectionComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_detection_comment",
+                "/connect/detection/comment/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Update a detection comment
+    ///
+    /// Replaces the text of a detection comment. Needs `detections/write`.
+    ///
+    /// `PUT /connect/detection/comment/{id}` (operation `update_detection_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_detection_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::UpdateDetectionCommentParams,
+        body: &crate::types::DetectionComment,
+    ) -> Result<crate::types::DetectionComment, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_detection_comment",
+                "/connect/detection/comment/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Delete a detection comment
+    ///
+    /// Deletes a detection comment by its id. Needs `detections/write`.
+    ///
+    /// `DELETE /connect/detection/comment/{id}` (operation `delete_detection_comment`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_detection_comment(
+        &self,
+        id: &str,
+        params: &crate::operations::DeleteDetectionCommentParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_detection_comment",
+                "/connect/detection/comment/{id}",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Update the note of an override
+    ///
+    /// Replaces the note of one override of a detection, addressed by its position in the
+    /// detection's `overrides` list. Needs `detections/write`.
+    ///
+    /// `PUT /connect/detection/{id}/override/{overrideIndex}/note` (operation `update_detection_override_note`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_detection_override_note(
+        &self,
+        id: &str,
+        override_index: i64,
+        params: &crate::operations::UpdateDetectionOverrideNoteParams,
+        body: &crate::types::OverrideNote,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_detection_override_note",
+                "/connect/detection/{id}/override/{overrideIndex}/note",
+            )
+            .path_param("id", id)
+            .path_param("overrideIndex", &override_index)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Convert a Sigma rule to a query
+    ///
+    /// Converts the content of a Sigma detection into the Elasticsearch query it would run
+    /// (the answer is detectionhandler.go's ConvertContentResp, which holds only `query`).
+    /// Needs `detections/read`.
+    ///
+    /// `POST /connect/detection/convert` (operation `convert_detection`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn convert_detection(
+        &self,
+        params: &crate::operations::ConvertDetectionParams,
+        body: &crate::types::Detection,
+    ) -> Result<crate::types::ConvertedQuery, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "convert_detection",
+                "/connect/detection/convert",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Synchronise detection engines
+    ///
+    /// Starts a synchronisation of one engine's (or every engine's) rules with their sources:
+    /// `full` re-imports every rule, `update` only the changes. Needs `detections/write`.
+    ///
+    /// `POST /connect/detection/sync/{engine}/{type}` (operation `sync_detections`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn sync_detections(
+        &self,
+        engine: &crate::types::SyncEngine,
+        r#type: &crate::types::SyncType,
+        params: &crate::operations::SyncDetectionsParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "sync_detections",
+                "/connect/detection/sync/{engine}/{type}",
+            )
+            .path_param("engine", engine)
+            .path_param("type", r#type)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Generate a public id
+    ///
+    /// Returns a fresh public id for a new custom detection of the engine: a SID for Suricata, a
+    /// UUID for the other engines. Needs `detections/read`.
+    ///
+    /// `GET /connect/detection/{engine}/genpublicid` (operation `generate_detection_public_id`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn generate_detection_public_id(
+        &self,
+        engine: &crate::types::DetectionEngine,
+        params: &crate::operations::GenerateDetectionPublicIdParams,
+    ) -> Result<crate::types::GeneratedPublicId, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "generate_detection_public_id",
+                "/connect/detection/{engine}/genpublicid",
+            )
+            .path_param("engine", engine)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `events`: built with the feature `events` (on by default).
+#[cfg(feature = "events")]
+impl Client {
     /// Search events
     ///
     /// Runs a search over the events stored in Elasticsearch and returns the matching events and,
@@ -303,6 +2130,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Acknowledge or escalate events
     ///
     /// Marks every event matching the criteria as acknowledged (or un-acknowledged), and
@@ -340,1293 +2168,11 @@ impl Client {
         }
         response.json()
     }
-    /// Update a case
-    ///
-    /// Replaces the case whose `id` is given in the body with the given object. Needs
-    /// `cases/write`.
-    ///
-    /// `PUT /connect/case/` (operation `update_case`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case(
-        &self,
-        params: &crate::operations::UpdateCaseParams,
-        body: &crate::types::Case,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_case",
-                "/connect/case/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Create a case
-    ///
-    /// Creates a case from the given object; the server generates its id and audit fields.
-    /// Needs `cases/write`.
-    ///
-    /// `POST /connect/case/` (operation `create_case`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case(
-        &self,
-        params: &crate::operations::CreateCaseParams,
-        body: &crate::types::Case,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_case",
-                "/connect/case/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Get a case
-    ///
-    /// Returns one case by its id. Needs `cases/read`.
-    ///
-    /// `GET /connect/case/{id}` (operation `get_case`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case(
-        &self,
-        id: &str,
-        params: &crate::operations::GetCaseParams,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_case",
-                "/connect/case/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Update a case comment
-    ///
-    /// Replaces the comment whose `id` is given in the body. Needs `cases/write`.
-    ///
-    /// `PUT /connect/case/comments` (operation `update_case_comment`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case_comment(
-        &self,
-        params: &crate::operations::UpdateCaseCommentParams,
-        body: &crate::types::Comment,
-    ) -> Result<crate::types::Comment, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_case_comment",
-                "/connect/case/comments",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Add a comment to a case
-    ///
-    /// Adds a comment to the case named by `caseId`. The server generates the comment's id.
-    /// Needs `cases/write`.
-    ///
-    /// `POST /connect/case/comments` (operation `create_case_comment`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case_comment(
-        &self,
-        params: &crate::operations::CreateCaseCommentParams,
-        body: &crate::types::Comment,
-    ) -> Result<crate::types::Comment, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_case_comment",
-                "/connect/case/comments",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List the comments of a case
-    ///
-    /// Returns every comment of a case. Note that the id in the path is the CASE id, although the
-    /// same path deletes a single comment by COMMENT id. Needs `cases/read`.
-    ///
-    /// `GET /connect/case/comments/{id}` (operation `list_case_comments`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_comments(
-        &self,
-        id: &str,
-        params: &crate::operations::ListCaseCommentsParams,
-    ) -> Result<Vec<crate::types::Comment>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_case_comments",
-                "/connect/case/comments/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Delete a case comment
-    ///
-    /// Deletes one comment by its id. Needs `cases/write`.
-    ///
-    /// `DELETE /connect/case/comments/{id}` (operation `delete_case_comment`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_comment(
-        &self,
-        id: &str,
-        params: &crate::operations::DeleteCaseCommentParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_case_comment",
-                "/connect/case/comments/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Attach events to a case
-    ///
-    /// Finds the original events described by the criteria (by `soc_id` when `fields` carries
-    /// one, otherwise by every scalar field given plus the acknowledged/escalated state) within
-    /// the date range, and attaches them to the case as related events in the background. The
-    /// answer only says how many events will be attached. Needs `cases/write` and `events/read`.
-    ///
-    /// `POST /connect/case/events` (operation `attach_case_events`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 202.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn attach_case_events(
-        &self,
-        params: &crate::operations::AttachCaseEventsParams,
-        body: &crate::types::AttachEventCriteria,
-    ) -> Result<crate::types::BulkResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "attach_case_events",
-                "/connect/case/events",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List the related events of a case
-    ///
-    /// Returns every event attached to a case. The id in the path is the CASE id (the same path
-    /// deletes one related event by its own id). Needs `cases/read`.
-    ///
-    /// `GET /connect/case/events/{id}` (operation `list_case_events`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_events(
-        &self,
-        id: &str,
-        params: &crate::operations::ListCaseEventsParams,
-    ) -> Result<Vec<crate::types::RelatedEvent>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_case_events",
-                "/connect/case/events/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Detach a related event
-    ///
-    /// Removes one related event from its case, by the related event's id. Needs `cases/write`.
-    ///
-    /// `DELETE /connect/case/events/{id}` (operation `delete_case_event`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_event(
-        &self,
-        id: &str,
-        params: &crate::operations::DeleteCaseEventParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_case_event",
-                "/connect/case/events/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Update a case artifact
-    ///
-    /// Replaces the artifact whose `id` is given in the body. Needs `cases/write`.
-    ///
-    /// `PUT /connect/case/artifacts` (operation `update_case_artifact`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case_artifact(
-        &self,
-        params: &crate::operations::UpdateCaseArtifactParams,
-        body: &crate::types::Artifact,
-    ) -> Result<crate::types::Artifact, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_case_artifact",
-                "/connect/case/artifacts",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Add an observable to a case
-    ///
-    /// Adds an artifact (an observable such as an IP address, a domain or a hash) to a case. The
-    /// server generates its id. To attach a file, use `upload_case_artifact` instead. Needs
-    /// `cases/write`.
-    ///
-    /// `POST /connect/case/artifacts` (operation `create_case_artifact`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case_artifact(
-        &self,
-        params: &crate::operations::CreateCaseArtifactParams,
-        body: &crate::types::Artifact,
-    ) -> Result<crate::types::Artifact, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_case_artifact",
-                "/connect/case/artifacts",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Attach a file to a case
-    ///
-    /// Adds a file artifact to a case. The form has two parts: `json`, the artifact object as
-    /// JSON text (with `caseId`, and without `value`), and `attachment`, the file. The server sets
-    /// `value` to the file name, `artifactType` to `file`, and fills in the stream id, size, MIME
-    /// type and hashes. Needs `cases/write`.
-    ///
-    /// `POST /connect/case/tasks` (operation `upload_case_artifact`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn upload_case_artifact(
-        &self,
-        params: &crate::operations::UploadCaseArtifactParams,
-        body: &crate::types::ArtifactUpload,
-    ) -> Result<crate::types::Artifact, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "upload_case_artifact",
-                "/connect/case/tasks",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .multipart(
-                clientgen_runtime::Multipart::new()
-                    .text("json", &body.json)
-                    .file("attachment", &body.attachment)
-                    .unknown(&body.additional_properties),
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List the artifacts of a case
-    ///
-    /// Returns the artifacts of one group of a case: `evidence` holds the observables and
-    /// `attachments` the uploaded files. Needs `cases/read`.
-    ///
-    /// `GET /connect/case/artifacts/{groupTypeOrId}` (operation `list_case_artifacts`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_artifacts(
-        &self,
-        group_type_or_id: &crate::types::ArtifactGroupType,
-        params: &crate::operations::ListCaseArtifactsParams,
-    ) -> Result<Vec<crate::types::Artifact>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_case_artifacts",
-                "/connect/case/artifacts/{groupTypeOrId}",
-            )
-            .path_param("groupTypeOrId", group_type_or_id)
-            .security(&["oauth"])
-            .query("id", &params.id)
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Delete a case artifact
-    ///
-    /// Deletes one artifact (and its stored file, if any) by its id. Needs `cases/write`.
-    ///
-    /// `DELETE /connect/case/artifacts/{groupTypeOrId}` (operation `delete_case_artifact`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_artifact(
-        &self,
-        group_type_or_id: &str,
-        params: &crate::operations::DeleteCaseArtifactParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_case_artifact",
-                "/connect/case/artifacts/{groupTypeOrId}",
-            )
-            .path_param("groupTypeOrId", group_type_or_id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Download an attached file
-    ///
-    /// Returns the bytes of a file artifact, with a `Content-Disposition` header naming the file.
-    /// Artifacts marked `protected` come back wrapped in a zip archive. Needs `cases/read`.
-    ///
-    /// `GET /connect/case/artifactstream/{id}` (operation `download_case_artifact`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn download_case_artifact(
-        &self,
-        id: &str,
-        params: &crate::operations::DownloadCaseArtifactParams,
-    ) -> Result<clientgen_runtime::ByteStream, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "download_case_artifact",
-                "/connect/case/artifactstream/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body),
-            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
-        }
-    }
-    /// Get the history of a case
-    ///
-    /// Returns the audit trail of a case: one entry per change to the case, its comments, related
-    /// events and artifacts, each carrying the fields of the changed object. Needs `cases/read`.
-    ///
-    /// `GET /connect/case/history/{id}` (operation `get_case_history`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_history(
-        &self,
-        id: &str,
-        params: &crate::operations::GetCaseHistoryParams,
-    ) -> Result<Vec<crate::types::CaseHistoryEntry>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_case_history",
-                "/connect/case/history/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Update a detection
-    ///
-    /// Replaces the detection whose `id` is given in the body. Answers 205 when a filter changed
-    /// the enabled state, and 206 when the detection had to be disabled to complete the engine
-    /// sync. Needs `detections/write`.
-    ///
-    /// `PUT /connect/detection/` (operation `update_detection`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200, 205, 206.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_detection(
-        &self,
-        params: &crate::operations::UpdateDetectionParams,
-        body: &crate::types::Detection,
-    ) -> Result<crate::types::Detection, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_detection",
-                "/connect/detection/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Create a detection
-    ///
-    /// Creates a custom detection. The engine follows from `language` (sigma -> elastalert,
-    /// yara -> strelka, suricata -> suricata), the ruleset is always `__custom__`, and the rule
-    /// content is validated. Community detections cannot be created here. Answers 205 instead of
-    /// 200 when an engine filter changed the requested enabled state. Needs `detections/write`.
-    ///
-    /// `POST /connect/detection/` (operation `create_detection`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200, 205.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_detection(
-        &self,
-        params: &crate::operations::CreateDetectionParams,
-        body: &crate::types::Detection,
-    ) -> Result<crate::types::Detection, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_detection",
-                "/connect/detection/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Get a detection
-    ///
-    /// Returns a detection by its internal id (unique to this grid). Needs `detections/read`.
-    ///
-    /// `GET /connect/detection/{id}` (operation `get_detection`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_detection(
-        &self,
-        id: &str,
-        params: &crate::operations::GetDetectionParams,
-    ) -> Result<crate::types::Detection, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_detection",
-                "/connect/detection/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Delete a detection
-    ///
-    /// Deletes a custom detection by its internal id. Needs `detections/write`.
-    ///
-    /// `DELETE /connect/detection/{id}` (operation `delete_detection`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_detection(
-        &self,
-        id: &str,
-        params: &crate::operations::DeleteDetectionParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_detection",
-                "/connect/detection/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Get a detection by public id
-    ///
-    /// Returns a detection by the public id its ruleset author gave it (for example a Suricata
-    /// SID). Needs `detections/read`.
-    ///
-    /// `GET /connect/detection/public/{id}` (operation `get_detection_by_public_id`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_detection_by_public_id(
-        &self,
-        id: &str,
-        params: &crate::operations::GetDetectionByPublicIdParams,
-    ) -> Result<crate::types::Detection, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_detection_by_public_id",
-                "/connect/detection/public/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Enable, disable or delete detections in bulk
-    ///
-    /// Applies the action to every detection listed in `ids`, or to every detection matching
-    /// `query` when it is given. The work continues in the background; the answer says how many
-    /// detections were submitted. Needs `detections/write`.
-    ///
-    /// `POST /connect/detection/bulk/{newStatus}` (operation `bulk_update_detections`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200, 202.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn bulk_update_detections(
-        &self,
-        new_status: &crate::types::BulkAction,
-        params: &crate::operations::BulkUpdateDetectionsParams,
-        body: &crate::types::BulkOperation,
-    ) -> Result<crate::types::BulkResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "bulk_update_detections",
-                "/connect/detection/bulk/{newStatus}",
-            )
-            .path_param("newStatus", new_status)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Duplicate a detection
-    ///
-    /// Copies a detection into a new custom detection with a new id. Needs `detections/write`.
-    ///
-    /// `POST /connect/detection/{id}/duplicate` (operation `duplicate_detection`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn duplicate_detection(
-        &self,
-        id: &str,
-        params: &crate::operations::DuplicateDetectionParams,
-    ) -> Result<crate::types::Detection, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "duplicate_detection",
-                "/connect/detection/{id}/duplicate",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Get the history of a detection
-    ///
-    /// Returns the audit trail of a detection: one entry per change to the detection or to one of
-    /// its comments. Needs `detections/read`.
-    ///
-    /// `GET /connect/detection/{id}/history` (operation `get_detection_history`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_detection_history(
-        &self,
-        id: &str,
-        params: &crate::operations::GetDetectionHistoryParams,
-    ) -> Result<Vec<crate::types::DetectionHistoryEntry>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_detection_history",
-                "/connect/detection/{id}/history",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List the comments of a detection
-    ///
-    /// Returns every comment of a detection. Needs `detections/read`.
-    ///
-    /// `GET /connect/detection/{id}/comment` (operation `list_detection_comments`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_detection_comments(
-        &self,
-        id: &str,
-        params: &crate::operations::ListDetectionCommentsParams,
-    ) -> Result<Vec<crate::types::DetectionComment>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_detection_comments",
-                "/connect/detection/{id}/comment",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Comment on a detection
-    ///
-    /// Adds a comment to the detection named in the path. Needs `detections/write`.
-    ///
-    /// `POST /connect/detection/{id}/comment` (operation `create_detection_comment`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_detection_comment(
-        &self,
-        id: &str,
-        params: &crate::operations::CreateDetectionCommentParams,
-        body: &crate::types::DetectionComment,
-    ) -> Result<crate::types::DetectionComment, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_detection_comment",
-                "/connect/detection/{id}/comment",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Get a detection comment
-    ///
-    /// Returns one detection comment by its id. Needs `detections/read`.
-    ///
-    /// `GET /connect/detection/comment/{id}` (operation `get_detection_comment`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_detection_comment(
-        &self,
-        id: &str,
-        params: &crate::operations::GetDetectionCommentParams,
-    ) -> Result<crate::types::DetectionComment, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_detection_comment",
-                "/connect/detection/comment/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Update a detection comment
-    ///
-    /// Replaces the text of a detection comment. Needs `detections/write`.
-    ///
-    /// `PUT /connect/detection/comment/{id}` (operation `update_detection_comment`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_detection_comment(
-        &self,
-        id: &str,
-        params: &crate::operations::UpdateDetectionCommentParams,
-        body: &crate::types::DetectionComment,
-    ) -> Result<crate::types::DetectionComment, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_detection_comment",
-                "/connect/detection/comment/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Delete a detection comment
-    ///
-    /// Deletes a detection comment by its id. Needs `detections/write`.
-    ///
-    /// `DELETE /connect/detection/comment/{id}` (operation `delete_detection_comment`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_detection_comment(
-        &self,
-        id: &str,
-        params: &crate::operations::DeleteDetectionCommentParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_detection_comment",
-                "/connect/detection/comment/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Update the note of an override
-    ///
-    /// Replaces the note of one override of a detection, addressed by its position in the
-    /// detection's `overrides` list. Needs `detections/write`.
-    ///
-    /// `PUT /connect/detection/{id}/override/{overrideIndex}/note` (operation `update_detection_override_note`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_detection_override_note(
-        &self,
-        id: &str,
-        override_index: i64,
-        params: &crate::operations::UpdateDetectionOverrideNoteParams,
-        body: &crate::types::OverrideNote,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_detection_override_note",
-                "/connect/detection/{id}/override/{overrideIndex}/note",
-            )
-            .path_param("id", id)
-            .path_param("overrideIndex", &override_index)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Convert a Sigma rule to a query
-    ///
-    /// Converts the content of a Sigma detection into the Elasticsearch query it would run
-    /// (the answer is detectionhandler.go's ConvertContentResp, which holds only `query`).
-    /// Needs `detections/read`.
-    ///
-    /// `POST /connect/detection/convert` (operation `convert_detection`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn convert_detection(
-        &self,
-        params: &crate::operations::ConvertDetectionParams,
-        body: &crate::types::Detection,
-    ) -> Result<crate::types::ConvertedQuery, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "convert_detection",
-                "/connect/detection/convert",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Synchronise detection engines
-    ///
-    /// Starts a synchronisation of one engine's (or every engine's) rules with their sources:
-    /// `full` re-imports every rule, `update` only the changes. Needs `detections/write`.
-    ///
-    /// `POST /connect/detection/sync/{engine}/{type}` (operation `sync_detections`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn sync_detections(
-        &self,
-        engine: &crate::types::SyncEngine,
-        r#type: &crate::types::SyncType,
-        params: &crate::operations::SyncDetectionsParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "sync_detections",
-                "/connect/detection/sync/{engine}/{type}",
-            )
-            .path_param("engine", engine)
-            .path_param("type", r#type)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Generate a public id
-    ///
-    /// Returns a fresh public id for a new custom detection of the engine: a SID for Suricata, a
-    /// UUID for the other engines. Needs `detections/read`.
-    ///
-    /// `GET /connect/detection/{engine}/genpublicid` (operation `generate_detection_public_id`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn generate_detection_public_id(
-        &self,
-        engine: &crate::types::DetectionEngine,
-        params: &crate::operations::GenerateDetectionPublicIdParams,
-    ) -> Result<crate::types::GeneratedPublicId, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "generate_detection_public_id",
-                "/connect/detection/{engine}/genpublicid",
-            )
-            .path_param("engine", engine)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
+}
+
+/// Operations tagged `grid`: built with the feature `grid` (on by default).
+#[cfg(feature = "grid")]
+impl Client {
     /// List the grid's nodes
     ///
     /// Returns every node of the grid with its health figures. Needs `nodes/read`.
@@ -1661,6 +2207,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the grid's overall status
     ///
     /// Returns a summary of the grid's health: node counts (all, unhealthy, awaiting a reboot),
@@ -1697,6 +2244,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List grid membership requests
     ///
     /// Returns the Salt minions that asked to join the grid, were accepted or were rejected.
@@ -1732,6 +2280,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Act on a grid member
     ///
     /// Accepts (`add`), rejects or deletes a grid member's key, tests its connectivity, or
@@ -1771,6 +2320,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Import a file on a grid member
     ///
     /// Uploads a PCAP or EVTX file to an import node, which then ingests it. Needs `grid/write`.
@@ -1813,6 +2363,52 @@ impl Client {
         }
         Ok(())
     }
+}
+
+/// Operations tagged `info`: built with the feature `info` (on by default).
+#[cfg(feature = "info")]
+impl Client {
+    /// Get server information
+    ///
+    /// Returns the SOC version, the Elasticsearch version, the license, the identity of the caller,
+    /// the known subgrids and the time zones the server accepts. Any authenticated client may call
+    /// it.
+    ///
+    /// `GET /connect/info/` (operation `get_info`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_info(
+        &self,
+        params: &crate::operations::GetInfoParams,
+    ) -> Result<crate::types::Info, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_info",
+                "/connect/info/",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `jobs`: built with the feature `jobs` (on by default).
+#[cfg(feature = "jobs")]
+impl Client {
     /// Update a job
     ///
     /// Replaces the job whose `id` is given in the body. Needs `jobs/write`.
@@ -1849,6 +2445,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a PCAP job
     ///
     /// Asks a sensor to carve the packets matching the filter into a PCAP. The job starts as
@@ -1886,6 +2483,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a job
     ///
     /// Returns one job by its id. Needs `jobs/read`.
@@ -1923,6 +2521,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a job
     ///
     /// Marks a job as deleted (status 3) and returns it. Needs `jobs/delete`.
@@ -1959,6 +2558,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Create a PCAP job from a network event
     ///
     /// Looks up one TCP or UDP connection event, by its document id (`esid`) or, without one,
@@ -1997,6 +2597,7 @@ impl Client {
         }
         Ok(response.text())
     }
+
     /// List jobs
     ///
     /// Returns the jobs, optionally only those of one kind or those created for one case
@@ -2034,6 +2635,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the packets of a job
     ///
     /// Returns the decoded packets of a completed PCAP job, `count` packets from `offset`.
@@ -2076,6 +2678,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Download a job's PCAP
     ///
     /// Returns the PCAP file (or the file with the extension asked for in `ext`) produced by a
@@ -2115,591 +2718,11 @@ impl Client {
             clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
         }
     }
-    /// List users
-    ///
-    /// Returns every SOC user. Needs `users/read`.
-    ///
-    /// `GET /connect/users` (operation `list_users`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_users(
-        &self,
-        params: &crate::operations::ListUsersParams,
-    ) -> Result<Vec<crate::types::User>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_users",
-                "/connect/users",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Create a user
-    ///
-    /// Creates a SOC user with the given password and roles. Needs `users/write`.
-    ///
-    /// `POST /connect/users` (operation `create_user`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_user(
-        &self,
-        params: &crate::operations::CreateUserParams,
-        body: &crate::types::User,
-    ) -> Result<crate::types::User, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_user",
-                "/connect/users",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Update a user
-    ///
-    /// Updates the profile (names, note) of a user. Needs `users/write`.
-    ///
-    /// `PUT /connect/users/{id}` (operation `update_user`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_user(
-        &self,
-        id: &str,
-        params: &crate::operations::UpdateUserParams,
-        body: &crate::types::User,
-    ) -> Result<crate::types::User, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_user",
-                "/connect/users/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Delete a user
-    ///
-    /// Deletes a SOC user. Needs `users/delete`.
-    ///
-    /// `DELETE /connect/users/{id}` (operation `delete_user`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_user(
-        &self,
-        id: &str,
-        params: &crate::operations::DeleteUserParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_user",
-                "/connect/users/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Enable or disable a user
-    ///
-    /// Locks (`disable`) or unlocks (`enable`) a user's account. Needs `users/write`.
-    ///
-    /// `PUT /connect/users/{id}/{toggle}` (operation `toggle_user`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn toggle_user(
-        &self,
-        id: &str,
-        toggle: &crate::types::UserToggle,
-        params: &crate::operations::ToggleUserParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "toggle_user",
-                "/connect/users/{id}/{toggle}",
-            )
-            .path_param("id", id)
-            .path_param("toggle", toggle)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Reset a user's password
-    ///
-    /// Sets a new password for a user. Needs `users/write`.
-    ///
-    /// `PUT /connect/users/{id}/password` (operation `reset_user_password`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn reset_user_password(
-        &self,
-        id: &str,
-        params: &crate::operations::ResetUserPasswordParams,
-        body: &crate::types::PasswordReset,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "reset_user_password",
-                "/connect/users/{id}/password",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Grant a role to a user
-    ///
-    /// Adds a role (for example `analyst`) to a user. Needs `users/write`.
-    ///
-    /// `POST /connect/users/{id}/role/{role}` (operation `add_user_role`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_user_role(
-        &self,
-        id: &str,
-        role: &str,
-        params: &crate::operations::AddUserRoleParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "add_user_role",
-                "/connect/users/{id}/role/{role}",
-            )
-            .path_param("id", id)
-            .path_param("role", role)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Revoke a role from a user
-    ///
-    /// Removes a role from a user. Needs `users/write`.
-    ///
-    /// `DELETE /connect/users/{id}/role/{role}` (operation `remove_user_role`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn remove_user_role(
-        &self,
-        id: &str,
-        role: &str,
-        params: &crate::operations::RemoveUserRoleParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "remove_user_role",
-                "/connect/users/{id}/role/{role}",
-            )
-            .path_param("id", id)
-            .path_param("role", role)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Synchronise users to the grid
-    ///
-    /// Pushes the user and role assignments out to the grid's components (Elasticsearch and the
-    /// rest). Needs `users/write`.
-    ///
-    /// `PUT /connect/users/sync` (operation `sync_users`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn sync_users(
-        &self,
-        params: &crate::operations::SyncUsersParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "sync_users",
-                "/connect/users/sync",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// List roles
-    ///
-    /// Returns the names of the roles that can be granted. Needs `roles/read`.
-    ///
-    /// `GET /connect/roles` (operation `list_roles`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_roles(
-        &self,
-        params: &crate::operations::ListRolesParams,
-    ) -> Result<Vec<String>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_roles",
-                "/connect/roles",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List permissions
-    ///
-    /// Returns the names of the permissions that can be granted to API clients. Needs
-    /// `roles/read`.
-    ///
-    /// `GET /connect/roles/permissions` (operation `list_permissions`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_permissions(
-        &self,
-        params: &crate::operations::ListPermissionsParams,
-    ) -> Result<Vec<String>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_permissions",
-                "/connect/roles/permissions",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List configuration settings
-    ///
-    /// Returns the grid's configuration settings with their metadata: the commonly adjusted
-    /// ones, or all of them when `advanced` is true (a much larger answer). A setting applied to
-    /// one node appears once per node, with its `nodeId`. Needs `config/read`.
-    ///
-    /// `GET /connect/config/` (operation `list_config_settings`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_config_settings(
-        &self,
-        params: &crate::operations::ListConfigSettingsParams,
-    ) -> Result<Vec<crate::types::Setting>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_config_settings",
-                "/connect/config/",
-            )
-            .security(&["oauth"])
-            .query_opt("advanced", params.advanced.as_ref())
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Change a configuration setting
-    ///
-    /// Stores a new value for one setting: only `id`, `value` and, to set it on one node only,
-    /// `nodeId` are read; the metadata members are ignored. The change reaches the grid at the
-    /// next synchronization (see `sync_config`). The server refuses ids and node ids that are
-    /// not well formed with 400. Needs `config/write`.
-    ///
-    /// `PUT /connect/config/` (operation `update_config_setting`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_config_setting(
-        &self,
-        params: &crate::operations::UpdateConfigSettingParams,
-        body: &crate::types::Setting,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_config_setting",
-                "/connect/config/",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Reset a configuration setting to its default
-    ///
-    /// Removes the grid-wide custom value of a setting, so that its default applies again;
-    /// values set on single nodes stay. Needs `config/write`.
-    ///
-    /// `DELETE /connect/config/{id}` (operation `delete_config_setting`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_config_setting(
-        &self,
-        id: &str,
-        params: &crate::operations::DeleteConfigSettingParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_config_setting",
-                "/connect/config/{id}",
-            )
-            .path_param("id", id)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Reset a configuration setting on one node
-    ///
-    /// Removes the value a setting has on one node only. Needs `config/write`.
-    ///
-    /// `DELETE /connect/config/{id}/{minion}` (operation `delete_node_config_setting`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_node_config_setting(
-        &self,
-        id: &str,
-        minion: &str,
-        params: &crate::operations::DeleteNodeConfigSettingParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_node_config_setting",
-                "/connect/config/{id}/{minion}",
-            )
-            .path_param("id", id)
-            .path_param("minion", minion)
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
-    /// Apply configuration changes to the grid
-    ///
-    /// Queues a Salt highstate on the grid so that saved setting changes take effect. The call
-    /// returns once the request is queued; the highstate itself can take several minutes, longer
-    /// when another one is running. Needs `config/write`.
-    ///
-    /// `PUT /connect/config/sync` (operation `sync_config`).
-    ///
-    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn sync_config(
-        &self,
-        params: &crate::operations::SyncConfigParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "sync_config",
-                "/connect/config/sync",
-            )
-            .security(&["oauth"])
-            .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
-    }
+}
+
+/// Operations tagged `playbooks`: built with the feature `playbooks` (on by default).
+#[cfg(feature = "playbooks")]
+impl Client {
     /// Get a playbook
     ///
     /// Returns one playbook by its id. Needs `playbooks/read`.
@@ -2737,6 +2760,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the playbooks of a detection
     ///
     /// Returns the playbooks that apply to a detection: those written for its public id, for its
@@ -2776,6 +2800,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the playbooks for an alert
     ///
     /// Returns the playbooks that apply to one alert event, with their questions' queries filled
@@ -2815,6 +2840,11 @@ impl Client {
         }
         response.json()
     }
+}
+
+/// Operations tagged `queries`: built with the feature `queries` (on by default).
+#[cfg(feature = "queries")]
+impl Client {
     /// List running queries
     ///
     /// Returns the event searches currently running in the grid's event store: the caller's own,
@@ -2852,6 +2882,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Cancel a running query
     ///
     /// Asks the event store to cancel one running search; not every search can be cancelled, and
@@ -2890,6 +2921,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Resolve IP addresses to names
     ///
     /// Resolves IP addresses to names: each valid address of the list (others are skipped,
@@ -2929,11 +2961,16 @@ impl Client {
         }
         response.json()
     }
-    /// List API clients
+}
+
+/// Operations tagged `users`: built with the feature `users` (on by default).
+#[cfg(feature = "users")]
+impl Client {
+    /// List users
     ///
-    /// Returns every API client, without secrets. Needs `clients/read`.
+    /// Returns every SOC user. Needs `users/read`.
     ///
-    /// `GET /connect/clients/` (operation `list_api_clients`).
+    /// `GET /connect/users` (operation `list_users`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -2943,16 +2980,16 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_api_clients(
+    pub async fn list_users(
         &self,
-        params: &crate::operations::ListApiClientsParams,
-    ) -> Result<Vec<crate::types::ApiClient>, Error> {
+        params: &crate::operations::ListUsersParams,
+    ) -> Result<Vec<crate::types::User>, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "list_api_clients",
-                "/connect/clients/",
+                "list_users",
+                "/connect/users",
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
@@ -2963,12 +3000,12 @@ impl Client {
         }
         response.json()
     }
-    /// Create an API client
+
+    /// Create a user
     ///
-    /// Creates an API client. The answer is the only time its `secret` is shown. Needs
-    /// `clients/write`.
+    /// Creates a SOC user with the given password and roles. Needs `users/write`.
     ///
-    /// `POST /connect/clients/` (operation `create_api_client`).
+    /// `POST /connect/users` (operation `create_user`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -2978,17 +3015,17 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_api_client(
+    pub async fn create_user(
         &self,
-        params: &crate::operations::CreateApiClientParams,
-        body: &crate::types::ApiClient,
-    ) -> Result<crate::types::ApiClient, Error> {
+        params: &crate::operations::CreateUserParams,
+        body: &crate::types::User,
+    ) -> Result<crate::types::User, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
-                "create_api_client",
-                "/connect/clients/",
+                "create_user",
+                "/connect/users",
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
@@ -3000,11 +3037,12 @@ impl Client {
         }
         response.json()
     }
-    /// Update an API client
+
+    /// Update a user
     ///
-    /// Updates the name and note of an API client. Needs `clients/write`.
+    /// Updates the profile (names, note) of a user. Needs `users/write`.
     ///
-    /// `PUT /connect/clients/{id}` (operation `update_api_client`).
+    /// `PUT /connect/users/{id}` (operation `update_user`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -3015,18 +3053,18 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_api_client(
+    pub async fn update_user(
         &self,
         id: &str,
-        params: &crate::operations::UpdateApiClientParams,
-        body: &crate::types::ApiClient,
-    ) -> Result<crate::types::ApiClient, Error> {
+        params: &crate::operations::UpdateUserParams,
+        body: &crate::types::User,
+    ) -> Result<crate::types::User, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
-                "update_api_client",
-                "/connect/clients/{id}",
+                "update_user",
+                "/connect/users/{id}",
             )
             .path_param("id", id)
             .security(&["oauth"])
@@ -3039,11 +3077,12 @@ impl Client {
         }
         response.json()
     }
-    /// Delete an API client
+
+    /// Delete a user
     ///
-    /// Deletes an API client; its tokens stop working. Needs `clients/write`.
+    /// Deletes a SOC user. Needs `users/delete`.
     ///
-    /// `DELETE /connect/clients/{id}` (operation `delete_api_client`).
+    /// `DELETE /connect/users/{id}` (operation `delete_user`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -3053,17 +3092,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_api_client(
+    pub async fn delete_user(
         &self,
         id: &str,
-        params: &crate::operations::DeleteApiClientParams,
+        params: &crate::operations::DeleteUserParams,
     ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
-                "delete_api_client",
-                "/connect/clients/{id}",
+                "delete_user",
+                "/connect/users/{id}",
             )
             .path_param("id", id)
             .security(&["oauth"])
@@ -3075,12 +3114,12 @@ impl Client {
         }
         Ok(())
     }
-    /// Grant a permission to an API client
+
+    /// Enable or disable a user
     ///
-    /// Grants one permission to an API client; the permission `events/read` is sent as resource
-    /// `events` and privilege `read`. Needs `clients/write`.
+    /// Locks (`disable`) or unlocks (`enable`) a user's account. Needs `users/write`.
     ///
-    /// `POST /connect/clients/{id}/permission/{resource}/{privilege}` (operation `add_api_client_permission`).
+    /// `PUT /connect/users/{id}/{toggle}` (operation `toggle_user`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -3090,23 +3129,99 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_api_client_permission(
+    pub async fn toggle_user(
         &self,
         id: &str,
-        resource: &str,
-        privilege: &str,
-        params: &crate::operations::AddApiClientPermissionParams,
+        toggle: &crate::types::UserToggle,
+        params: &crate::operations::ToggleUserParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "toggle_user",
+                "/connect/users/{id}/{toggle}",
+            )
+            .path_param("id", id)
+            .path_param("toggle", toggle)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Reset a user's password
+    ///
+    /// Sets a new password for a user. Needs `users/write`.
+    ///
+    /// `PUT /connect/users/{id}/password` (operation `reset_user_password`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn reset_user_password(
+        &self,
+        id: &str,
+        params: &crate::operations::ResetUserPasswordParams,
+        body: &crate::types::PasswordReset,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "reset_user_password",
+                "/connect/users/{id}/password",
+            )
+            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// Grant a role to a user
+    ///
+    /// Adds a role (for example `analyst`) to a user. Needs `users/write`.
+    ///
+    /// `POST /connect/users/{id}/role/{role}` (operation `add_user_role`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn add_user_role(
+        &self,
+        id: &str,
+        role: &str,
+        params: &crate::operations::AddUserRoleParams,
     ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
-                "add_api_client_permission",
-                "/connect/clients/{id}/permission/{resource}/{privilege}",
+                "add_user_role",
+                "/connect/users/{id}/role/{role}",
             )
             .path_param("id", id)
-            .path_param("resource", resource)
-            .path_param("privilege", privilege)
+            .path_param("role", role)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
@@ -3116,11 +3231,12 @@ impl Client {
         }
         Ok(())
     }
-    /// Revoke a permission from an API client
+
+    /// Revoke a role from a user
     ///
-    /// Revokes one permission from an API client. Needs `clients/write`.
+    /// Removes a role from a user. Needs `users/write`.
     ///
-    /// `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` (operation `remove_api_client_permission`).
+    /// `DELETE /connect/users/{id}/role/{role}` (operation `remove_user_role`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -3130,23 +3246,21 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn remove_api_client_permission(
+    pub async fn remove_user_role(
         &self,
         id: &str,
-        resource: &str,
-        privilege: &str,
-        params: &crate::operations::RemoveApiClientPermissionParams,
+        role: &str,
+        params: &crate::operations::RemoveUserRoleParams,
     ) -> Result<(), Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
-                "remove_api_client_permission",
-                "/connect/clients/{id}/permission/{resource}/{privilege}",
+                "remove_user_role",
+                "/connect/users/{id}/role/{role}",
             )
             .path_param("id", id)
-            .path_param("resource", resource)
-            .path_param("privilege", privilege)
+            .path_param("role", role)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()
@@ -3156,13 +3270,47 @@ impl Client {
         }
         Ok(())
     }
-    /// Regenerate an API client's secret
+
+    /// Synchronise users to the grid
     ///
-    /// Replaces the secret of an API client and returns the client with the new `secret`, shown
-    /// only this once. Tokens already issued stay valid until they expire (inferred). Needs
-    /// `clients/write`.
+    /// Pushes the user and role assignments out to the grid's components (Elasticsearch and the
+    /// rest). Needs `users/write`.
     ///
-    /// `PUT /connect/clients/{id}/secret` (operation `regenerate_api_client_secret`).
+    /// `PUT /connect/users/sync` (operation `sync_users`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn sync_users(
+        &self,
+        params: &crate::operations::SyncUsersParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "sync_users",
+                "/connect/users/sync",
+            )
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        Ok(())
+    }
+
+    /// List roles
+    ///
+    /// Returns the names of the roles that can be granted. Needs `roles/read`.
+    ///
+    /// `GET /connect/roles` (operation `list_roles`).
     ///
     /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -3170,22 +3318,55 @@ impl Client {
     ///
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn regenerate_api_client_secret(
+    pub async fn list_roles(
         &self,
-        id: &str,
-        params: &crate::operations::RegenerateApiClientSecretParams,
-    ) -> Result<crate::types::ApiClient, Error> {
+        params: &crate::operations::ListRolesParams,
+    ) -> Result<Vec<String>, Error> {
         let response = self
             .transport
             .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "regenerate_api_client_secret",
-                "/connect/clients/{id}/secret",
+                clientgen_runtime::reqwest::Method::GET,
+                "list_roles",
+                "/connect/roles",
             )
-            .path_param("id", id)
+            .security(&["oauth"])
+            .query_opt("gridId", params.grid_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// List permissions
+    ///
+    /// Returns the names of the permissions that can be granted to API clients. Needs
+    /// `roles/read`.
+    ///
+    /// `GET /connect/roles/permissions` (operation `list_permissions`).
+    ///
+    /// Accepts only the security scheme(s) `oauth`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_permissions(
+        &self,
+        params: &crate::operations::ListPermissionsParams,
+    ) -> Result<Vec<String>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_permissions",
+                "/connect/roles/permissions",
+            )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .send()

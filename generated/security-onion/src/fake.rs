@@ -27,7 +27,27 @@
 //!     assert_eq!(fake.get_info().calls().len(), 2);
 //! }
 //! ```
-use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+
+use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+
+#[cfg(
+    any(
+        feature = "auth",
+        feature = "cases",
+        feature = "clients",
+        feature = "config",
+        feature = "detections",
+        feature = "events",
+        feature = "grid",
+        feature = "info",
+        feature = "jobs",
+        feature = "playbooks",
+        feature = "queries",
+        feature = "users"
+    )
+)]
+use clientgen_runtime::fake::{Answers, Reply};
+
 /// The operations: id, method and path template.
 const ROUTES: &[Route] = &[
     Route::new("create_access_token", "POST", "/oauth2/token"),
@@ -131,11 +151,13 @@ const ROUTES: &[Route] = &[
     ),
     Route::new("regenerate_api_client_secret", "PUT", "/connect/clients/{id}/secret"),
 ];
+
 /// Where the client's credentials are exchanged for a token.
 const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[
     TokenEndpoint::new("/oauth2/token", "access_token"),
 ];
-///A fake of the Security Onion Connect API for tests, on 127.0.0.1.
+
+/// A fake of the Security Onion Connect API for tests, on 127.0.0.1.
 ///
 /// Every operation answers `501 Not Implemented`, naming itself, until its method here
 /// says what it answers.
@@ -143,6 +165,7 @@ const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[
 pub struct FakeApi {
     server: FakeServer,
 }
+
 impl FakeApi {
     /// Starts the fake on a free port of 127.0.0.1.
     pub async fn start() -> Self {
@@ -150,385 +173,598 @@ impl FakeApi {
             server: FakeServer::start(ROUTES, None, TOKEN_ENDPOINTS).await,
         }
     }
+
     /// Its base URL, `http://127.0.0.1:<port>`.
     pub fn uri(&self) -> String {
         self.server.uri()
     }
-    ///A builder of a client of the fake, with credentials it accepts (`client_credentials("fake-client-id", "fake-client-secret")`): set timeouts or retries, then build.
+
+    /// A builder of a client of the fake, with credentials it accepts (`client_credentials("fake-client-id", "fake-client-secret")`): set timeouts or retries, then build.
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder()
             .base_url(self.server.uri())
             .client_credentials("fake-client-id", "fake-client-secret")
     }
+
     /// A client of the fake.
     pub fn client(&self) -> crate::Client {
         self.client_builder().build().expect("a client of a fake on 127.0.0.1 builds")
     }
+
     /// Every call received, in arrival order (token requests included).
     pub fn calls(&self) -> Vec<Call> {
         self.server.calls()
     }
+
     /// The server: calls per operation, reset, the wiremock server underneath.
     pub fn server(&self) -> &FakeServer {
         &self.server
     }
-    ///Sets what `POST /oauth2/token` ([`Client::create_access_token`](crate::Client::create_access_token)) answers, or reads the calls it received.
+
+    #[cfg(feature = "auth")]
+    /// Sets what `POST /oauth2/token` ([`Client::create_access_token`](crate::Client::create_access_token)) answers, or reads the calls it received.
     pub fn create_access_token(&self) -> Answers<'_, crate::types::AccessTokenResponse> {
         self.server.answers("create_access_token", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/info/` ([`Client::get_info`](crate::Client::get_info)) answers, or reads the calls it received.
+
+    #[cfg(feature = "info")]
+    /// Sets what `GET /connect/info/` ([`Client::get_info`](crate::Client::get_info)) answers, or reads the calls it received.
     pub fn get_info(&self) -> Answers<'_, crate::types::Info> {
         self.server.answers("get_info", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/events/` ([`Client::search_events`](crate::Client::search_events)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /connect/events/` ([`Client::search_events`](crate::Client::search_events)) answers, or reads the calls it received.
     pub fn search_events(&self) -> Answers<'_, crate::types::EventSearchResults> {
         self.server.answers("search_events", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/events/ack` ([`Client::acknowledge_events`](crate::Client::acknowledge_events)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `POST /connect/events/ack` ([`Client::acknowledge_events`](crate::Client::acknowledge_events)) answers, or reads the calls it received.
     pub fn acknowledge_events(
         &self,
     ) -> Answers<'_, crate::types::EventUpdateResults, crate::types::EventAckCriteria> {
         self.server.answers("acknowledge_events", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /connect/case/` ([`Client::update_case`](crate::Client::update_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PUT /connect/case/` ([`Client::update_case`](crate::Client::update_case)) answers, or reads the calls it received.
     pub fn update_case(&self) -> Answers<'_, crate::types::Case, crate::types::Case> {
         self.server.answers("update_case", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/case/` ([`Client::create_case`](crate::Client::create_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /connect/case/` ([`Client::create_case`](crate::Client::create_case)) answers, or reads the calls it received.
     pub fn create_case(&self) -> Answers<'_, crate::types::Case, crate::types::Case> {
         self.server.answers("create_case", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/case/{id}` ([`Client::get_case`](crate::Client::get_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/case/{id}` ([`Client::get_case`](crate::Client::get_case)) answers, or reads the calls it received.
     pub fn get_case(&self) -> Answers<'_, crate::types::Case> {
         self.server.answers("get_case", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /connect/case/comments` ([`Client::update_case_comment`](crate::Client::update_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PUT /connect/case/comments` ([`Client::update_case_comment`](crate::Client::update_case_comment)) answers, or reads the calls it received.
     pub fn update_case_comment(
         &self,
     ) -> Answers<'_, crate::types::Comment, crate::types::Comment> {
         self.server.answers("update_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/case/comments` ([`Client::create_case_comment`](crate::Client::create_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /connect/case/comments` ([`Client::create_case_comment`](crate::Client::create_case_comment)) answers, or reads the calls it received.
     pub fn create_case_comment(
         &self,
     ) -> Answers<'_, crate::types::Comment, crate::types::Comment> {
         self.server.answers("create_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/case/comments/{id}` ([`Client::list_case_comments`](crate::Client::list_case_comments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/case/comments/{id}` ([`Client::list_case_comments`](crate::Client::list_case_comments)) answers, or reads the calls it received.
     pub fn list_case_comments(&self) -> Answers<'_, Vec<crate::types::Comment>> {
         self.server.answers("list_case_comments", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/case/comments/{id}` ([`Client::delete_case_comment`](crate::Client::delete_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /connect/case/comments/{id}` ([`Client::delete_case_comment`](crate::Client::delete_case_comment)) answers, or reads the calls it received.
     pub fn delete_case_comment(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case_comment", |_| Reply::empty(200))
     }
-    ///Sets what `POST /connect/case/events` ([`Client::attach_case_events`](crate::Client::attach_case_events)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /connect/case/events` ([`Client::attach_case_events`](crate::Client::attach_case_events)) answers, or reads the calls it received.
     pub fn attach_case_events(
         &self,
     ) -> Answers<'_, crate::types::BulkResponse, crate::types::AttachEventCriteria> {
         self.server.answers("attach_case_events", |value| Reply::json(202, value))
     }
-    ///Sets what `GET /connect/case/events/{id}` ([`Client::list_case_events`](crate::Client::list_case_events)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/case/events/{id}` ([`Client::list_case_events`](crate::Client::list_case_events)) answers, or reads the calls it received.
     pub fn list_case_events(&self) -> Answers<'_, Vec<crate::types::RelatedEvent>> {
         self.server.answers("list_case_events", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/case/events/{id}` ([`Client::delete_case_event`](crate::Client::delete_case_event)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /connect/case/events/{id}` ([`Client::delete_case_event`](crate::Client::delete_case_event)) answers, or reads the calls it received.
     pub fn delete_case_event(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case_event", |_| Reply::empty(200))
     }
-    ///Sets what `PUT /connect/case/artifacts` ([`Client::update_case_artifact`](crate::Client::update_case_artifact)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PUT /connect/case/artifacts` ([`Client::update_case_artifact`](crate::Client::update_case_artifact)) answers, or reads the calls it received.
     pub fn update_case_artifact(
         &self,
     ) -> Answers<'_, crate::types::Artifact, crate::types::Artifact> {
         self.server.answers("update_case_artifact", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/case/artifacts` ([`Client::create_case_artifact`](crate::Client::create_case_artifact)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /connect/case/artifacts` ([`Client::create_case_artifact`](crate::Client::create_case_artifact)) answers, or reads the calls it received.
     pub fn create_case_artifact(
         &self,
     ) -> Answers<'_, crate::types::Artifact, crate::types::Artifact> {
         self.server.answers("create_case_artifact", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/case/tasks` ([`Client::upload_case_artifact`](crate::Client::upload_case_artifact)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /connect/case/tasks` ([`Client::upload_case_artifact`](crate::Client::upload_case_artifact)) answers, or reads the calls it received.
     pub fn upload_case_artifact(&self) -> Answers<'_, crate::types::Artifact> {
         self.server.answers("upload_case_artifact", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/case/artifacts/{groupTypeOrId}` ([`Client::list_case_artifacts`](crate::Client::list_case_artifacts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/case/artifacts/{groupTypeOrId}` ([`Client::list_case_artifacts`](crate::Client::list_case_artifacts)) answers, or reads the calls it received.
     pub fn list_case_artifacts(&self) -> Answers<'_, Vec<crate::types::Artifact>> {
         self.server.answers("list_case_artifacts", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/case/artifacts/{groupTypeOrId}` ([`Client::delete_case_artifact`](crate::Client::delete_case_artifact)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /connect/case/artifacts/{groupTypeOrId}` ([`Client::delete_case_artifact`](crate::Client::delete_case_artifact)) answers, or reads the calls it received.
     pub fn delete_case_artifact(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case_artifact", |_| Reply::empty(200))
     }
-    ///Sets what `GET /connect/case/artifactstream/{id}` ([`Client::download_case_artifact`](crate::Client::download_case_artifact)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/case/artifactstream/{id}` ([`Client::download_case_artifact`](crate::Client::download_case_artifact)) answers, or reads the calls it received.
     pub fn download_case_artifact(&self) -> Answers<'_, clientgen_runtime::Bytes> {
         self.server.answers("download_case_artifact", |value| Reply::bytes(200, value))
     }
-    ///Sets what `GET /connect/case/history/{id}` ([`Client::get_case_history`](crate::Client::get_case_history)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/case/history/{id}` ([`Client::get_case_history`](crate::Client::get_case_history)) answers, or reads the calls it received.
     pub fn get_case_history(&self) -> Answers<'_, Vec<crate::types::CaseHistoryEntry>> {
         self.server.answers("get_case_history", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /connect/detection/` ([`Client::update_detection`](crate::Client::update_detection)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `PUT /connect/detection/` ([`Client::update_detection`](crate::Client::update_detection)) answers, or reads the calls it received.
     pub fn update_detection(
         &self,
-    ) -> Answers<'_, crate::types::Detection, crate::types::Detection> {
-        self.server.answers("update_detection", |value| Reply::json(200, value))
+    ) -> Answers<
+        '_,
+        crate::operations::UpdateDetectionResponse,
+        crate::types::Detection,
+    > {
+        self.server
+            .answers(
+                "update_detection",
+                |value| match value {
+                    crate::operations::UpdateDetectionResponse::Ok(value) => {
+                        Reply::json(200, value)
+                    }
+                    crate::operations::UpdateDetectionResponse::ResetContent(value) => {
+                        Reply::json(205, value)
+                    }
+                    crate::operations::UpdateDetectionResponse::PartialContent(value) => {
+                        Reply::json(206, value)
+                    }
+                },
+            )
     }
-    ///Sets what `POST /connect/detection/` ([`Client::create_detection`](crate::Client::create_detection)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `POST /connect/detection/` ([`Client::create_detection`](crate::Client::create_detection)) answers, or reads the calls it received.
     pub fn create_detection(
         &self,
-    ) -> Answers<'_, crate::types::Detection, crate::types::Detection> {
-        self.server.answers("create_detection", |value| Reply::json(200, value))
+    ) -> Answers<
+        '_,
+        crate::operations::CreateDetectionResponse,
+        crate::types::Detection,
+    > {
+        self.server
+            .answers(
+                "create_detection",
+                |value| match value {
+                    crate::operations::CreateDetectionResponse::Ok(value) => {
+                        Reply::json(200, value)
+                    }
+                    crate::operations::CreateDetectionResponse::ResetContent(value) => {
+                        Reply::json(205, value)
+                    }
+                },
+            )
     }
-    ///Sets what `GET /connect/detection/{id}` ([`Client::get_detection`](crate::Client::get_detection)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `GET /connect/detection/{id}` ([`Client::get_detection`](crate::Client::get_detection)) answers, or reads the calls it received.
     pub fn get_detection(&self) -> Answers<'_, crate::types::Detection> {
         self.server.answers("get_detection", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/detection/{id}` ([`Client::delete_detection`](crate::Client::delete_detection)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `DELETE /connect/detection/{id}` ([`Client::delete_detection`](crate::Client::delete_detection)) answers, or reads the calls it received.
     pub fn delete_detection(&self) -> Answers<'_, ()> {
         self.server.answers("delete_detection", |_| Reply::empty(200))
     }
-    ///Sets what `GET /connect/detection/public/{id}` ([`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `GET /connect/detection/public/{id}` ([`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id)) answers, or reads the calls it received.
     pub fn get_detection_by_public_id(&self) -> Answers<'_, crate::types::Detection> {
         self.server
             .answers("get_detection_by_public_id", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/detection/bulk/{newStatus}` ([`Client::bulk_update_detections`](crate::Client::bulk_update_detections)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `POST /connect/detection/bulk/{newStatus}` ([`Client::bulk_update_detections`](crate::Client::bulk_update_detections)) answers, or reads the calls it received.
     pub fn bulk_update_detections(
         &self,
-    ) -> Answers<'_, crate::types::BulkResponse, crate::types::BulkOperation> {
-        self.server.answers("bulk_update_detections", |value| Reply::json(200, value))
+    ) -> Answers<
+        '_,
+        crate::operations::BulkUpdateDetectionsResponse,
+        crate::types::BulkOperation,
+    > {
+        self.server
+            .answers(
+                "bulk_update_detections",
+                |value| match value {
+                    crate::operations::BulkUpdateDetectionsResponse::Ok(value) => {
+                        Reply::json(200, value)
+                    }
+                    crate::operations::BulkUpdateDetectionsResponse::Accepted(value) => {
+                        Reply::json(202, value)
+                    }
+                },
+            )
     }
-    ///Sets what `POST /connect/detection/{id}/duplicate` ([`Client::duplicate_detection`](crate::Client::duplicate_detection)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `POST /connect/detection/{id}/duplicate` ([`Client::duplicate_detection`](crate::Client::duplicate_detection)) answers, or reads the calls it received.
     pub fn duplicate_detection(&self) -> Answers<'_, crate::types::Detection> {
         self.server.answers("duplicate_detection", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/detection/{id}/history` ([`Client::get_detection_history`](crate::Client::get_detection_history)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `GET /connect/detection/{id}/history` ([`Client::get_detection_history`](crate::Client::get_detection_history)) answers, or reads the calls it received.
     pub fn get_detection_history(
         &self,
     ) -> Answers<'_, Vec<crate::types::DetectionHistoryEntry>> {
         self.server.answers("get_detection_history", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/detection/{id}/comment` ([`Client::list_detection_comments`](crate::Client::list_detection_comments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `GET /connect/detection/{id}/comment` ([`Client::list_detection_comments`](crate::Client::list_detection_comments)) answers, or reads the calls it received.
     pub fn list_detection_comments(
         &self,
     ) -> Answers<'_, Vec<crate::types::DetectionComment>> {
         self.server.answers("list_detection_comments", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/detection/{id}/comment` ([`Client::create_detection_comment`](crate::Client::create_detection_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `POST /connect/detection/{id}/comment` ([`Client::create_detection_comment`](crate::Client::create_detection_comment)) answers, or reads the calls it received.
     pub fn create_detection_comment(
         &self,
     ) -> Answers<'_, crate::types::DetectionComment, crate::types::DetectionComment> {
         self.server.answers("create_detection_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/detection/comment/{id}` ([`Client::get_detection_comment`](crate::Client::get_detection_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `GET /connect/detection/comment/{id}` ([`Client::get_detection_comment`](crate::Client::get_detection_comment)) answers, or reads the calls it received.
     pub fn get_detection_comment(&self) -> Answers<'_, crate::types::DetectionComment> {
         self.server.answers("get_detection_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /connect/detection/comment/{id}` ([`Client::update_detection_comment`](crate::Client::update_detection_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `PUT /connect/detection/comment/{id}` ([`Client::update_detection_comment`](crate::Client::update_detection_comment)) answers, or reads the calls it received.
     pub fn update_detection_comment(
         &self,
     ) -> Answers<'_, crate::types::DetectionComment, crate::types::DetectionComment> {
         self.server.answers("update_detection_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/detection/comment/{id}` ([`Client::delete_detection_comment`](crate::Client::delete_detection_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `DELETE /connect/detection/comment/{id}` ([`Client::delete_detection_comment`](crate::Client::delete_detection_comment)) answers, or reads the calls it received.
     pub fn delete_detection_comment(&self) -> Answers<'_, ()> {
         self.server.answers("delete_detection_comment", |_| Reply::empty(200))
     }
-    ///Sets what `PUT /connect/detection/{id}/override/{overrideIndex}/note` ([`Client::update_detection_override_note`](crate::Client::update_detection_override_note)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `PUT /connect/detection/{id}/override/{overrideIndex}/note` ([`Client::update_detection_override_note`](crate::Client::update_detection_override_note)) answers, or reads the calls it received.
     pub fn update_detection_override_note(
         &self,
     ) -> Answers<'_, (), crate::types::OverrideNote> {
         self.server.answers("update_detection_override_note", |_| Reply::empty(200))
     }
-    ///Sets what `POST /connect/detection/convert` ([`Client::convert_detection`](crate::Client::convert_detection)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `POST /connect/detection/convert` ([`Client::convert_detection`](crate::Client::convert_detection)) answers, or reads the calls it received.
     pub fn convert_detection(
         &self,
     ) -> Answers<'_, crate::types::ConvertedQuery, crate::types::Detection> {
         self.server.answers("convert_detection", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/detection/sync/{engine}/{type}` ([`Client::sync_detections`](crate::Client::sync_detections)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `POST /connect/detection/sync/{engine}/{type}` ([`Client::sync_detections`](crate::Client::sync_detections)) answers, or reads the calls it received.
     pub fn sync_detections(&self) -> Answers<'_, ()> {
         self.server.answers("sync_detections", |_| Reply::empty(200))
     }
-    ///Sets what `GET /connect/detection/{engine}/genpublicid` ([`Client::generate_detection_public_id`](crate::Client::generate_detection_public_id)) answers, or reads the calls it received.
+
+    #[cfg(feature = "detections")]
+    /// Sets what `GET /connect/detection/{engine}/genpublicid` ([`Client::generate_detection_public_id`](crate::Client::generate_detection_public_id)) answers, or reads the calls it received.
     pub fn generate_detection_public_id(
         &self,
     ) -> Answers<'_, crate::types::GeneratedPublicId> {
         self.server
             .answers("generate_detection_public_id", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/grid/` ([`Client::list_grid_nodes`](crate::Client::list_grid_nodes)) answers, or reads the calls it received.
+
+    #[cfg(feature = "grid")]
+    /// Sets what `GET /connect/grid/` ([`Client::list_grid_nodes`](crate::Client::list_grid_nodes)) answers, or reads the calls it received.
     pub fn list_grid_nodes(&self) -> Answers<'_, Vec<crate::types::Node>> {
         self.server.answers("list_grid_nodes", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/grid/status` ([`Client::get_grid_status`](crate::Client::get_grid_status)) answers, or reads the calls it received.
+
+    #[cfg(feature = "grid")]
+    /// Sets what `GET /connect/grid/status` ([`Client::get_grid_status`](crate::Client::get_grid_status)) answers, or reads the calls it received.
     pub fn get_grid_status(&self) -> Answers<'_, crate::types::GridStatusSummary> {
         self.server.answers("get_grid_status", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/gridmembers/` ([`Client::list_grid_members`](crate::Client::list_grid_members)) answers, or reads the calls it received.
+
+    #[cfg(feature = "grid")]
+    /// Sets what `GET /connect/gridmembers/` ([`Client::list_grid_members`](crate::Client::list_grid_members)) answers, or reads the calls it received.
     pub fn list_grid_members(&self) -> Answers<'_, Vec<crate::types::GridMember>> {
         self.server.answers("list_grid_members", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/gridmembers/{id}/{operation}` ([`Client::manage_grid_member`](crate::Client::manage_grid_member)) answers, or reads the calls it received.
+
+    #[cfg(feature = "grid")]
+    /// Sets what `POST /connect/gridmembers/{id}/{operation}` ([`Client::manage_grid_member`](crate::Client::manage_grid_member)) answers, or reads the calls it received.
     pub fn manage_grid_member(&self) -> Answers<'_, ()> {
         self.server.answers("manage_grid_member", |_| Reply::empty(200))
     }
-    ///Sets what `POST /connect/gridmembers/{id}/import` ([`Client::import_to_grid_member`](crate::Client::import_to_grid_member)) answers, or reads the calls it received.
+
+    #[cfg(feature = "grid")]
+    /// Sets what `POST /connect/gridmembers/{id}/import` ([`Client::import_to_grid_member`](crate::Client::import_to_grid_member)) answers, or reads the calls it received.
     pub fn import_to_grid_member(&self) -> Answers<'_, ()> {
         self.server.answers("import_to_grid_member", |_| Reply::empty(202))
     }
-    ///Sets what `PUT /connect/job/` ([`Client::update_job`](crate::Client::update_job)) answers, or reads the calls it received.
+
+    #[cfg(feature = "jobs")]
+    /// Sets what `PUT /connect/job/` ([`Client::update_job`](crate::Client::update_job)) answers, or reads the calls it received.
     pub fn update_job(&self) -> Answers<'_, crate::types::Job, crate::types::Job> {
         self.server.answers("update_job", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/job/` ([`Client::create_job`](crate::Client::create_job)) answers, or reads the calls it received.
+
+    #[cfg(feature = "jobs")]
+    /// Sets what `POST /connect/job/` ([`Client::create_job`](crate::Client::create_job)) answers, or reads the calls it received.
     pub fn create_job(&self) -> Answers<'_, crate::types::Job, crate::types::Job> {
         self.server.answers("create_job", |value| Reply::json(201, value))
     }
-    ///Sets what `GET /connect/job/{jobId}` ([`Client::get_job`](crate::Client::get_job)) answers, or reads the calls it received.
+
+    #[cfg(feature = "jobs")]
+    /// Sets what `GET /connect/job/{jobId}` ([`Client::get_job`](crate::Client::get_job)) answers, or reads the calls it received.
     pub fn get_job(&self) -> Answers<'_, crate::types::Job> {
         self.server.answers("get_job", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/job/{jobId}` ([`Client::delete_job`](crate::Client::delete_job)) answers, or reads the calls it received.
+
+    #[cfg(feature = "jobs")]
+    /// Sets what `DELETE /connect/job/{jobId}` ([`Client::delete_job`](crate::Client::delete_job)) answers, or reads the calls it received.
     pub fn delete_job(&self) -> Answers<'_, ()> {
         self.server.answers("delete_job", |_| Reply::empty(200))
     }
-    ///Sets what `GET /connect/joblookup/` ([`Client::create_job_from_event`](crate::Client::create_job_from_event)) answers, or reads the calls it received.
+
+    #[cfg(feature = "jobs")]
+    /// Sets what `GET /connect/joblookup/` ([`Client::create_job_from_event`](crate::Client::create_job_from_event)) answers, or reads the calls it received.
     pub fn create_job_from_event(&self) -> Answers<'_, String> {
         self.server.answers("create_job_from_event", |value| Reply::text(200, value))
     }
-    ///Sets what `GET /connect/jobs/` ([`Client::list_jobs`](crate::Client::list_jobs)) answers, or reads the calls it received.
+
+    #[cfg(feature = "jobs")]
+    /// Sets what `GET /connect/jobs/` ([`Client::list_jobs`](crate::Client::list_jobs)) answers, or reads the calls it received.
     pub fn list_jobs(&self) -> Answers<'_, Vec<crate::types::Job>> {
         self.server.answers("list_jobs", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/packets/{jobId}` ([`Client::list_job_packets`](crate::Client::list_job_packets)) answers, or reads the calls it received.
+
+    #[cfg(feature = "jobs")]
+    /// Sets what `GET /connect/packets/{jobId}` ([`Client::list_job_packets`](crate::Client::list_job_packets)) answers, or reads the calls it received.
     pub fn list_job_packets(&self) -> Answers<'_, Vec<crate::types::Packet>> {
         self.server.answers("list_job_packets", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/stream/{jobId}` ([`Client::download_job_pcap`](crate::Client::download_job_pcap)) answers, or reads the calls it received.
+
+    #[cfg(feature = "jobs")]
+    /// Sets what `GET /connect/stream/{jobId}` ([`Client::download_job_pcap`](crate::Client::download_job_pcap)) answers, or reads the calls it received.
     pub fn download_job_pcap(&self) -> Answers<'_, clientgen_runtime::Bytes> {
         self.server.answers("download_job_pcap", |value| Reply::bytes(200, value))
     }
-    ///Sets what `GET /connect/users` ([`Client::list_users`](crate::Client::list_users)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `GET /connect/users` ([`Client::list_users`](crate::Client::list_users)) answers, or reads the calls it received.
     pub fn list_users(&self) -> Answers<'_, Vec<crate::types::User>> {
         self.server.answers("list_users", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/users` ([`Client::create_user`](crate::Client::create_user)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `POST /connect/users` ([`Client::create_user`](crate::Client::create_user)) answers, or reads the calls it received.
     pub fn create_user(&self) -> Answers<'_, crate::types::User, crate::types::User> {
         self.server.answers("create_user", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /connect/users/{id}` ([`Client::update_user`](crate::Client::update_user)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `PUT /connect/users/{id}` ([`Client::update_user`](crate::Client::update_user)) answers, or reads the calls it received.
     pub fn update_user(&self) -> Answers<'_, crate::types::User, crate::types::User> {
         self.server.answers("update_user", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/users/{id}` ([`Client::delete_user`](crate::Client::delete_user)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `DELETE /connect/users/{id}` ([`Client::delete_user`](crate::Client::delete_user)) answers, or reads the calls it received.
     pub fn delete_user(&self) -> Answers<'_, ()> {
         self.server.answers("delete_user", |_| Reply::empty(200))
     }
-    ///Sets what `PUT /connect/users/{id}/{toggle}` ([`Client::toggle_user`](crate::Client::toggle_user)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `PUT /connect/users/{id}/{toggle}` ([`Client::toggle_user`](crate::Client::toggle_user)) answers, or reads the calls it received.
     pub fn toggle_user(&self) -> Answers<'_, ()> {
         self.server.answers("toggle_user", |_| Reply::empty(200))
     }
-    ///Sets what `PUT /connect/users/{id}/password` ([`Client::reset_user_password`](crate::Client::reset_user_password)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `PUT /connect/users/{id}/password` ([`Client::reset_user_password`](crate::Client::reset_user_password)) answers, or reads the calls it received.
     pub fn reset_user_password(&self) -> Answers<'_, (), crate::types::PasswordReset> {
         self.server.answers("reset_user_password", |_| Reply::empty(200))
     }
-    ///Sets what `POST /connect/users/{id}/role/{role}` ([`Client::add_user_role`](crate::Client::add_user_role)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `POST /connect/users/{id}/role/{role}` ([`Client::add_user_role`](crate::Client::add_user_role)) answers, or reads the calls it received.
     pub fn add_user_role(&self) -> Answers<'_, ()> {
         self.server.answers("add_user_role", |_| Reply::empty(200))
     }
-    ///Sets what `DELETE /connect/users/{id}/role/{role}` ([`Client::remove_user_role`](crate::Client::remove_user_role)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `DELETE /connect/users/{id}/role/{role}` ([`Client::remove_user_role`](crate::Client::remove_user_role)) answers, or reads the calls it received.
     pub fn remove_user_role(&self) -> Answers<'_, ()> {
         self.server.answers("remove_user_role", |_| Reply::empty(200))
     }
-    ///Sets what `PUT /connect/users/sync` ([`Client::sync_users`](crate::Client::sync_users)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `PUT /connect/users/sync` ([`Client::sync_users`](crate::Client::sync_users)) answers, or reads the calls it received.
     pub fn sync_users(&self) -> Answers<'_, ()> {
         self.server.answers("sync_users", |_| Reply::empty(200))
     }
-    ///Sets what `GET /connect/roles` ([`Client::list_roles`](crate::Client::list_roles)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `GET /connect/roles` ([`Client::list_roles`](crate::Client::list_roles)) answers, or reads the calls it received.
     pub fn list_roles(&self) -> Answers<'_, Vec<String>> {
         self.server.answers("list_roles", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/roles/permissions` ([`Client::list_permissions`](crate::Client::list_permissions)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `GET /connect/roles/permissions` ([`Client::list_permissions`](crate::Client::list_permissions)) answers, or reads the calls it received.
     pub fn list_permissions(&self) -> Answers<'_, Vec<String>> {
         self.server.answers("list_permissions", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/config/` ([`Client::list_config_settings`](crate::Client::list_config_settings)) answers, or reads the calls it received.
+
+    #[cfg(feature = "config")]
+    /// Sets what `GET /connect/config/` ([`Client::list_config_settings`](crate::Client::list_config_settings)) answers, or reads the calls it received.
     pub fn list_config_settings(&self) -> Answers<'_, Vec<crate::types::Setting>> {
         self.server.answers("list_config_settings", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /connect/config/` ([`Client::update_config_setting`](crate::Client::update_config_setting)) answers, or reads the calls it received.
+
+    #[cfg(feature = "config")]
+    /// Sets what `PUT /connect/config/` ([`Client::update_config_setting`](crate::Client::update_config_setting)) answers, or reads the calls it received.
     pub fn update_config_setting(&self) -> Answers<'_, (), crate::types::Setting> {
         self.server.answers("update_config_setting", |_| Reply::empty(200))
     }
-    ///Sets what `DELETE /connect/config/{id}` ([`Client::delete_config_setting`](crate::Client::delete_config_setting)) answers, or reads the calls it received.
+
+    #[cfg(feature = "config")]
+    /// Sets what `DELETE /connect/config/{id}` ([`Client::delete_config_setting`](crate::Client::delete_config_setting)) answers, or reads the calls it received.
     pub fn delete_config_setting(&self) -> Answers<'_, ()> {
         self.server.answers("delete_config_setting", |_| Reply::empty(200))
     }
-    ///Sets what `DELETE /connect/config/{id}/{minion}` ([`Client::delete_node_config_setting`](crate::Client::delete_node_config_setting)) answers, or reads the calls it received.
+
+    #[cfg(feature = "config")]
+    /// Sets what `DELETE /connect/config/{id}/{minion}` ([`Client::delete_node_config_setting`](crate::Client::delete_node_config_setting)) answers, or reads the calls it received.
     pub fn delete_node_config_setting(&self) -> Answers<'_, ()> {
         self.server.answers("delete_node_config_setting", |_| Reply::empty(200))
     }
-    ///Sets what `PUT /connect/config/sync` ([`Client::sync_config`](crate::Client::sync_config)) answers, or reads the calls it received.
+
+    #[cfg(feature = "config")]
+    /// Sets what `PUT /connect/config/sync` ([`Client::sync_config`](crate::Client::sync_config)) answers, or reads the calls it received.
     pub fn sync_config(&self) -> Answers<'_, ()> {
         self.server.answers("sync_config", |_| Reply::empty(200))
     }
-    ///Sets what `GET /connect/playbook/{id}` ([`Client::get_playbook`](crate::Client::get_playbook)) answers, or reads the calls it received.
+
+    #[cfg(feature = "playbooks")]
+    /// Sets what `GET /connect/playbook/{id}` ([`Client::get_playbook`](crate::Client::get_playbook)) answers, or reads the calls it received.
     pub fn get_playbook(&self) -> Answers<'_, crate::types::Playbook> {
         self.server.answers("get_playbook", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/playbook/detection/{id}` ([`Client::list_detection_playbooks`](crate::Client::list_detection_playbooks)) answers, or reads the calls it received.
+
+    #[cfg(feature = "playbooks")]
+    /// Sets what `GET /connect/playbook/detection/{id}` ([`Client::list_detection_playbooks`](crate::Client::list_detection_playbooks)) answers, or reads the calls it received.
     pub fn list_detection_playbooks(&self) -> Answers<'_, Vec<crate::types::Playbook>> {
         self.server.answers("list_detection_playbooks", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/playbook/event/{id}` ([`Client::list_event_playbooks`](crate::Client::list_event_playbooks)) answers, or reads the calls it received.
+
+    #[cfg(feature = "playbooks")]
+    /// Sets what `GET /connect/playbook/event/{id}` ([`Client::list_event_playbooks`](crate::Client::list_event_playbooks)) answers, or reads the calls it received.
     pub fn list_event_playbooks(&self) -> Answers<'_, Vec<crate::types::Playbook>> {
         self.server.answers("list_event_playbooks", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/query/active` ([`Client::list_active_queries`](crate::Client::list_active_queries)) answers, or reads the calls it received.
+
+    #[cfg(feature = "queries")]
+    /// Sets what `GET /connect/query/active` ([`Client::list_active_queries`](crate::Client::list_active_queries)) answers, or reads the calls it received.
     pub fn list_active_queries(&self) -> Answers<'_, Vec<crate::types::QueryTask>> {
         self.server.answers("list_active_queries", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/query/cancel/{queryId}` ([`Client::cancel_query`](crate::Client::cancel_query)) answers, or reads the calls it received.
+
+    #[cfg(feature = "queries")]
+    /// Sets what `POST /connect/query/cancel/{queryId}` ([`Client::cancel_query`](crate::Client::cancel_query)) answers, or reads the calls it received.
     pub fn cancel_query(&self) -> Answers<'_, ()> {
         self.server.answers("cancel_query", |_| Reply::empty(200))
     }
-    ///Sets what `PUT /connect/util/reverse-lookup` ([`Client::reverse_lookup`](crate::Client::reverse_lookup)) answers, or reads the calls it received.
+
+    #[cfg(feature = "queries")]
+    /// Sets what `PUT /connect/util/reverse-lookup` ([`Client::reverse_lookup`](crate::Client::reverse_lookup)) answers, or reads the calls it received.
     pub fn reverse_lookup(
         &self,
     ) -> Answers<'_, std::collections::BTreeMap<String, Vec<String>>, Vec<String>> {
         self.server.answers("reverse_lookup", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/clients/` ([`Client::list_api_clients`](crate::Client::list_api_clients)) answers, or reads the calls it received.
+
+    #[cfg(feature = "clients")]
+    /// Sets what `GET /connect/clients/` ([`Client::list_api_clients`](crate::Client::list_api_clients)) answers, or reads the calls it received.
     pub fn list_api_clients(&self) -> Answers<'_, Vec<crate::types::ApiClient>> {
         self.server.answers("list_api_clients", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/clients/` ([`Client::create_api_client`](crate::Client::create_api_client)) answers, or reads the calls it received.
+
+    #[cfg(feature = "clients")]
+    /// Sets what `POST /connect/clients/` ([`Client::create_api_client`](crate::Client::create_api_client)) answers, or reads the calls it received.
     pub fn create_api_client(
         &self,
     ) -> Answers<'_, crate::types::ApiClient, crate::types::ApiClient> {
         self.server.answers("create_api_client", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /connect/clients/{id}` ([`Client::update_api_client`](crate::Client::update_api_client)) answers, or reads the calls it received.
+
+    #[cfg(feature = "clients")]
+    /// Sets what `PUT /connect/clients/{id}` ([`Client::update_api_client`](crate::Client::update_api_client)) answers, or reads the calls it received.
     pub fn update_api_client(
         &self,
     ) -> Answers<'_, crate::types::ApiClient, crate::types::ApiClient> {
         self.server.answers("update_api_client", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/clients/{id}` ([`Client::delete_api_client`](crate::Client::delete_api_client)) answers, or reads the calls it received.
+
+    #[cfg(feature = "clients")]
+    /// Sets what `DELETE /connect/clients/{id}` ([`Client::delete_api_client`](crate::Client::delete_api_client)) answers, or reads the calls it received.
     pub fn delete_api_client(&self) -> Answers<'_, ()> {
         self.server.answers("delete_api_client", |_| Reply::empty(200))
     }
-    ///Sets what `POST /connect/clients/{id}/permission/{resource}/{privilege}` ([`Client::add_api_client_permission`](crate::Client::add_api_client_permission)) answers, or reads the calls it received.
+
+    #[cfg(feature = "clients")]
+    /// Sets what `POST /connect/clients/{id}/permission/{resource}/{privilege}` ([`Client::add_api_client_permission`](crate::Client::add_api_client_permission)) answers, or reads the calls it received.
     pub fn add_api_client_permission(&self) -> Answers<'_, ()> {
         self.server.answers("add_api_client_permission", |_| Reply::empty(200))
     }
-    ///Sets what `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` ([`Client::remove_api_client_permission`](crate::Client::remove_api_client_permission)) answers, or reads the calls it received.
+
+    #[cfg(feature = "clients")]
+    /// Sets what `DELETE /connect/clients/{id}/permission/{resource}/{privilege}` ([`Client::remove_api_client_permission`](crate::Client::remove_api_client_permission)) answers, or reads the calls it received.
     pub fn remove_api_client_permission(&self) -> Answers<'_, ()> {
         self.server.answers("remove_api_client_permission", |_| Reply::empty(200))
     }
-    ///Sets what `PUT /connect/clients/{id}/secret` ([`Client::regenerate_api_client_secret`](crate::Client::regenerate_api_client_secret)) answers, or reads the calls it received.
+
+    #[cfg(feature = "clients")]
+    /// Sets what `PUT /connect/clients/{id}/secret` ([`Client::regenerate_api_client_secret`](crate::Client::regenerate_api_client_secret)) answers, or reads the calls it received.
     pub fn regenerate_api_client_secret(&self) -> Answers<'_, crate::types::ApiClient> {
         self.server
             .answers("regenerate_api_client_secret", |value| Reply::json(200, value))

@@ -6,9 +6,14 @@
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 #![allow(deprecated)]
 mod client;
+
 pub mod operations;
+
 pub mod types;
+
 #[cfg(feature = "fake")]
 pub mod fake;
+
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, SERVERS};
+
 pub use clientgen_runtime::{Error, Server, StatusError};

@@ -2,7 +2,9 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::get_info`](crate::Client::get_info).
+
+/// Query and header parameters of [`Client::get_info`](crate::Client::get_info).
+#[cfg(feature = "info")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetInfoParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -11,7 +13,9 @@ pub struct GetInfoParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::search_events`](crate::Client::search_events).
+
+/// Query and header parameters of [`Client::search_events`](crate::Client::search_events).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchEventsParams {
     /// The search, in SOC's query language: a Lucene query optionally followed by pipes such
@@ -51,6 +55,8 @@ pub struct SearchEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+
+#[cfg(feature = "events")]
 impl SearchEventsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -73,7 +79,9 @@ impl SearchEventsParams {
         }
     }
 }
-///Query and header parameters of [`Client::acknowledge_events`](crate::Client::acknowledge_events).
+
+/// Query and header parameters of [`Client::acknowledge_events`](crate::Client::acknowledge_events).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeEventsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -82,7 +90,9 @@ pub struct AcknowledgeEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_case`](crate::Client::update_case).
+
+/// Query and header parameters of [`Client::update_case`](crate::Client::update_case).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -91,7 +101,9 @@ pub struct UpdateCaseParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_case`](crate::Client::create_case).
+
+/// Query and header parameters of [`Client::create_case`](crate::Client::create_case).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -100,7 +112,9 @@ pub struct CreateCaseParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+
+/// Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -109,7 +123,9 @@ pub struct GetCaseParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_case_comment`](crate::Client::update_case_comment).
+
+/// Query and header parameters of [`Client::update_case_comment`](crate::Client::update_case_comment).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -118,7 +134,9 @@ pub struct UpdateCaseCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_case_comment`](crate::Client::create_case_comment).
+
+/// Query and header parameters of [`Client::create_case_comment`](crate::Client::create_case_comment).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -127,7 +145,9 @@ pub struct CreateCaseCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+
+/// Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseCommentsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -136,7 +156,9 @@ pub struct ListCaseCommentsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_case_comment`](crate::Client::delete_case_comment).
+
+/// Query and header parameters of [`Client::delete_case_comment`](crate::Client::delete_case_comment).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -145,7 +167,9 @@ pub struct DeleteCaseCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::attach_case_events`](crate::Client::attach_case_events).
+
+/// Query and header parameters of [`Client::attach_case_events`](crate::Client::attach_case_events).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachCaseEventsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -154,7 +178,9 @@ pub struct AttachCaseEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_case_events`](crate::Client::list_case_events).
+
+/// Query and header parameters of [`Client::list_case_events`](crate::Client::list_case_events).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseEventsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -163,7 +189,9 @@ pub struct ListCaseEventsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_case_event`](crate::Client::delete_case_event).
+
+/// Query and header parameters of [`Client::delete_case_event`](crate::Client::delete_case_event).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseEventParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -172,7 +200,9 @@ pub struct DeleteCaseEventParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_case_artifact`](crate::Client::update_case_artifact).
+
+/// Query and header parameters of [`Client::update_case_artifact`](crate::Client::update_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -181,7 +211,9 @@ pub struct UpdateCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_case_artifact`](crate::Client::create_case_artifact).
+
+/// Query and header parameters of [`Client::create_case_artifact`](crate::Client::create_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -190,7 +222,9 @@ pub struct CreateCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::upload_case_artifact`](crate::Client::upload_case_artifact).
+
+/// Query and header parameters of [`Client::upload_case_artifact`](crate::Client::upload_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -199,7 +233,9 @@ pub struct UploadCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_case_artifacts`](crate::Client::list_case_artifacts).
+
+/// Query and header parameters of [`Client::list_case_artifacts`](crate::Client::list_case_artifacts).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListCaseArtifactsParams {
     /// Id of the case whose artifacts are returned.
@@ -212,13 +248,17 @@ pub struct ListCaseArtifactsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+
+#[cfg(feature = "cases")]
 impl ListCaseArtifactsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: String) -> Self {
         Self { id, grid_id: None }
     }
 }
-///Query and header parameters of [`Client::delete_case_artifact`](crate::Client::delete_case_artifact).
+
+/// Query and header parameters of [`Client::delete_case_artifact`](crate::Client::delete_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -227,7 +267,9 @@ pub struct DeleteCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::download_case_artifact`](crate::Client::download_case_artifact).
+
+/// Query and header parameters of [`Client::download_case_artifact`](crate::Client::download_case_artifact).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DownloadCaseArtifactParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -236,7 +278,9 @@ pub struct DownloadCaseArtifactParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_case_history`](crate::Client::get_case_history).
+
+/// Query and header parameters of [`Client::get_case_history`](crate::Client::get_case_history).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseHistoryParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -245,7 +289,9 @@ pub struct GetCaseHistoryParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_detection`](crate::Client::update_detection).
+
+/// Query and header parameters of [`Client::update_detection`](crate::Client::update_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -254,7 +300,27 @@ pub struct UpdateDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_detection`](crate::Client::create_detection).
+
+/// The successful responses of [`Client::update_detection`](crate::Client::update_detection).
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateDetectionResponse {
+    /// Status 200.
+    ///
+    /// The updated detection.
+    Ok(crate::types::Detection),
+    /// Status 205.
+    ///
+    /// The updated detection; a filter changed its enabled state.
+    ResetContent(crate::types::Detection),
+    /// Status 206.
+    ///
+    /// The updated detection; it was disabled so that the engine sync could complete.
+    PartialContent(crate::types::Detection),
+}
+
+/// Query and header parameters of [`Client::create_detection`](crate::Client::create_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -263,7 +329,23 @@ pub struct CreateDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_detection`](crate::Client::get_detection).
+
+/// The successful responses of [`Client::create_detection`](crate::Client::create_detection).
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateDetectionResponse {
+    /// Status 200.
+    ///
+    /// The created detection.
+    Ok(crate::types::Detection),
+    /// Status 205.
+    ///
+    /// The created detection; a filter changed its enabled state.
+    ResetContent(crate::types::Detection),
+}
+
+/// Query and header parameters of [`Client::get_detection`](crate::Client::get_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -272,7 +354,9 @@ pub struct GetDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_detection`](crate::Client::delete_detection).
+
+/// Query and header parameters of [`Client::delete_detection`](crate::Client::delete_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -281,7 +365,9 @@ pub struct DeleteDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id).
+
+/// Query and header parameters of [`Client::get_detection_by_public_id`](crate::Client::get_detection_by_public_id).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionByPublicIdParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -290,7 +376,9 @@ pub struct GetDetectionByPublicIdParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::bulk_update_detections`](crate::Client::bulk_update_detections).
+
+/// Query and header parameters of [`Client::bulk_update_detections`](crate::Client::bulk_update_detections).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateDetectionsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -299,7 +387,23 @@ pub struct BulkUpdateDetectionsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::duplicate_detection`](crate::Client::duplicate_detection).
+
+/// The successful responses of [`Client::bulk_update_detections`](crate::Client::bulk_update_detections).
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkUpdateDetectionsResponse {
+    /// Status 200.
+    ///
+    /// The number of detections submitted.
+    Ok(crate::types::BulkResponse),
+    /// Status 202.
+    ///
+    /// The number of detections submitted (newer releases).
+    Accepted(crate::types::BulkResponse),
+}
+
+/// Query and header parameters of [`Client::duplicate_detection`](crate::Client::duplicate_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DuplicateDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -308,7 +412,9 @@ pub struct DuplicateDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_detection_history`](crate::Client::get_detection_history).
+
+/// Query and header parameters of [`Client::get_detection_history`](crate::Client::get_detection_history).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionHistoryParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -317,7 +423,9 @@ pub struct GetDetectionHistoryParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_detection_comments`](crate::Client::list_detection_comments).
+
+/// Query and header parameters of [`Client::list_detection_comments`](crate::Client::list_detection_comments).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDetectionCommentsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -326,7 +434,9 @@ pub struct ListDetectionCommentsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_detection_comment`](crate::Client::create_detection_comment).
+
+/// Query and header parameters of [`Client::create_detection_comment`](crate::Client::create_detection_comment).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDetectionCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -335,7 +445,9 @@ pub struct CreateDetectionCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_detection_comment`](crate::Client::get_detection_comment).
+
+/// Query and header parameters of [`Client::get_detection_comment`](crate::Client::get_detection_comment).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDetectionCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -344,7 +456,9 @@ pub struct GetDetectionCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_detection_comment`](crate::Client::update_detection_comment).
+
+/// Query and header parameters of [`Client::update_detection_comment`](crate::Client::update_detection_comment).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -353,7 +467,9 @@ pub struct UpdateDetectionCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_detection_comment`](crate::Client::delete_detection_comment).
+
+/// Query and header parameters of [`Client::delete_detection_comment`](crate::Client::delete_detection_comment).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDetectionCommentParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -362,7 +478,9 @@ pub struct DeleteDetectionCommentParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_detection_override_note`](crate::Client::update_detection_override_note).
+
+/// Query and header parameters of [`Client::update_detection_override_note`](crate::Client::update_detection_override_note).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDetectionOverrideNoteParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -371,7 +489,9 @@ pub struct UpdateDetectionOverrideNoteParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::convert_detection`](crate::Client::convert_detection).
+
+/// Query and header parameters of [`Client::convert_detection`](crate::Client::convert_detection).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertDetectionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -380,7 +500,9 @@ pub struct ConvertDetectionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::sync_detections`](crate::Client::sync_detections).
+
+/// Query and header parameters of [`Client::sync_detections`](crate::Client::sync_detections).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncDetectionsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -389,7 +511,9 @@ pub struct SyncDetectionsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::generate_detection_public_id`](crate::Client::generate_detection_public_id).
+
+/// Query and header parameters of [`Client::generate_detection_public_id`](crate::Client::generate_detection_public_id).
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateDetectionPublicIdParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -398,7 +522,9 @@ pub struct GenerateDetectionPublicIdParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_grid_nodes`](crate::Client::list_grid_nodes).
+
+/// Query and header parameters of [`Client::list_grid_nodes`](crate::Client::list_grid_nodes).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGridNodesParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -407,7 +533,9 @@ pub struct ListGridNodesParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_grid_status`](crate::Client::get_grid_status).
+
+/// Query and header parameters of [`Client::get_grid_status`](crate::Client::get_grid_status).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGridStatusParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -416,7 +544,9 @@ pub struct GetGridStatusParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_grid_members`](crate::Client::list_grid_members).
+
+/// Query and header parameters of [`Client::list_grid_members`](crate::Client::list_grid_members).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGridMembersParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -425,7 +555,9 @@ pub struct ListGridMembersParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::manage_grid_member`](crate::Client::manage_grid_member).
+
+/// Query and header parameters of [`Client::manage_grid_member`](crate::Client::manage_grid_member).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManageGridMemberParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -434,7 +566,9 @@ pub struct ManageGridMemberParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::import_to_grid_member`](crate::Client::import_to_grid_member).
+
+/// Query and header parameters of [`Client::import_to_grid_member`](crate::Client::import_to_grid_member).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportToGridMemberParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -443,7 +577,9 @@ pub struct ImportToGridMemberParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_job`](crate::Client::update_job).
+
+/// Query and header parameters of [`Client::update_job`](crate::Client::update_job).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateJobParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -452,7 +588,9 @@ pub struct UpdateJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_job`](crate::Client::create_job).
+
+/// Query and header parameters of [`Client::create_job`](crate::Client::create_job).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateJobParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -461,7 +599,9 @@ pub struct CreateJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_job`](crate::Client::get_job).
+
+/// Query and header parameters of [`Client::get_job`](crate::Client::get_job).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetJobParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -470,7 +610,9 @@ pub struct GetJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_job`](crate::Client::delete_job).
+
+/// Query and header parameters of [`Client::delete_job`](crate::Client::delete_job).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteJobParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -479,7 +621,9 @@ pub struct DeleteJobParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_job_from_event`](crate::Client::create_job_from_event).
+
+/// Query and header parameters of [`Client::create_job_from_event`](crate::Client::create_job_from_event).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateJobFromEventParams {
     /// Timestamp of the event, used to narrow the search.
@@ -500,6 +644,8 @@ pub struct CreateJobFromEventParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+
+#[cfg(feature = "jobs")]
 impl CreateJobFromEventParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(time: String) -> Self {
@@ -511,7 +657,9 @@ impl CreateJobFromEventParams {
         }
     }
 }
-///Query and header parameters of [`Client::list_jobs`](crate::Client::list_jobs).
+
+/// Query and header parameters of [`Client::list_jobs`](crate::Client::list_jobs).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsParams {
     /// Keeps only jobs of this kind (empty for PCAP jobs).
@@ -530,7 +678,9 @@ pub struct ListJobsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_job_packets`](crate::Client::list_job_packets).
+
+/// Query and header parameters of [`Client::list_job_packets`](crate::Client::list_job_packets).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobPacketsParams {
     /// Number of packets to skip.
@@ -555,7 +705,9 @@ pub struct ListJobPacketsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::download_job_pcap`](crate::Client::download_job_pcap).
+
+/// Query and header parameters of [`Client::download_job_pcap`](crate::Client::download_job_pcap).
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DownloadJobPcapParams {
     /// Extension of the file to return.
@@ -572,6 +724,8 @@ pub struct DownloadJobPcapParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
+
+#[cfg(feature = "jobs")]
 impl DownloadJobPcapParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(unwrap: bool) -> Self {
@@ -582,7 +736,9 @@ impl DownloadJobPcapParams {
         }
     }
 }
-///Query and header parameters of [`Client::list_users`](crate::Client::list_users).
+
+/// Query and header parameters of [`Client::list_users`](crate::Client::list_users).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUsersParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -591,7 +747,9 @@ pub struct ListUsersParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_user`](crate::Client::create_user).
+
+/// Query and header parameters of [`Client::create_user`](crate::Client::create_user).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -600,7 +758,9 @@ pub struct CreateUserParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_user`](crate::Client::update_user).
+
+/// Query and header parameters of [`Client::update_user`](crate::Client::update_user).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -609,7 +769,9 @@ pub struct UpdateUserParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_user`](crate::Client::delete_user).
+
+/// Query and header parameters of [`Client::delete_user`](crate::Client::delete_user).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -618,7 +780,9 @@ pub struct DeleteUserParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::toggle_user`](crate::Client::toggle_user).
+
+/// Query and header parameters of [`Client::toggle_user`](crate::Client::toggle_user).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleUserParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -627,7 +791,9 @@ pub struct ToggleUserParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::reset_user_password`](crate::Client::reset_user_password).
+
+/// Query and header parameters of [`Client::reset_user_password`](crate::Client::reset_user_password).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResetUserPasswordParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -636,7 +802,9 @@ pub struct ResetUserPasswordParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::add_user_role`](crate::Client::add_user_role).
+
+/// Query and header parameters of [`Client::add_user_role`](crate::Client::add_user_role).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddUserRoleParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -645,7 +813,9 @@ pub struct AddUserRoleParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::remove_user_role`](crate::Client::remove_user_role).
+
+/// Query and header parameters of [`Client::remove_user_role`](crate::Client::remove_user_role).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveUserRoleParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -654,7 +824,9 @@ pub struct RemoveUserRoleParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::sync_users`](crate::Client::sync_users).
+
+/// Query and header parameters of [`Client::sync_users`](crate::Client::sync_users).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncUsersParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -663,7 +835,9 @@ pub struct SyncUsersParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_roles`](crate::Client::list_roles).
+
+/// Query and header parameters of [`Client::list_roles`](crate::Client::list_roles).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRolesParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -672,7 +846,9 @@ pub struct ListRolesParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_permissions`](crate::Client::list_permissions).
+
+/// Query and header parameters of [`Client::list_permissions`](crate::Client::list_permissions).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPermissionsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -681,7 +857,9 @@ pub struct ListPermissionsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_config_settings`](crate::Client::list_config_settings).
+
+/// Query and header parameters of [`Client::list_config_settings`](crate::Client::list_config_settings).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConfigSettingsParams {
     /// Also returns the advanced settings (any value but `true` means false).
@@ -694,7 +872,9 @@ pub struct ListConfigSettingsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_config_setting`](crate::Client::update_config_setting).
+
+/// Query and header parameters of [`Client::update_config_setting`](crate::Client::update_config_setting).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConfigSettingParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -703,7 +883,9 @@ pub struct UpdateConfigSettingParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_config_setting`](crate::Client::delete_config_setting).
+
+/// Query and header parameters of [`Client::delete_config_setting`](crate::Client::delete_config_setting).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteConfigSettingParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -712,7 +894,9 @@ pub struct DeleteConfigSettingParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_node_config_setting`](crate::Client::delete_node_config_setting).
+
+/// Query and header parameters of [`Client::delete_node_config_setting`](crate::Client::delete_node_config_setting).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteNodeConfigSettingParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -721,7 +905,9 @@ pub struct DeleteNodeConfigSettingParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::sync_config`](crate::Client::sync_config).
+
+/// Query and header parameters of [`Client::sync_config`](crate::Client::sync_config).
+#[cfg(feature = "config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncConfigParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -730,7 +916,9 @@ pub struct SyncConfigParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_playbook`](crate::Client::get_playbook).
+
+/// Query and header parameters of [`Client::get_playbook`](crate::Client::get_playbook).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPlaybookParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -739,7 +927,9 @@ pub struct GetPlaybookParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_detection_playbooks`](crate::Client::list_detection_playbooks).
+
+/// Query and header parameters of [`Client::list_detection_playbooks`](crate::Client::list_detection_playbooks).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDetectionPlaybooksParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -748,7 +938,9 @@ pub struct ListDetectionPlaybooksParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_event_playbooks`](crate::Client::list_event_playbooks).
+
+/// Query and header parameters of [`Client::list_event_playbooks`](crate::Client::list_event_playbooks).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventPlaybooksParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -757,7 +949,9 @@ pub struct ListEventPlaybooksParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_active_queries`](crate::Client::list_active_queries).
+
+/// Query and header parameters of [`Client::list_active_queries`](crate::Client::list_active_queries).
+#[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListActiveQueriesParams {
     /// Leaves out internal, child, uncancelable and related tasks.
@@ -770,7 +964,9 @@ pub struct ListActiveQueriesParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::cancel_query`](crate::Client::cancel_query).
+
+/// Query and header parameters of [`Client::cancel_query`](crate::Client::cancel_query).
+#[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelQueryParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -779,7 +975,9 @@ pub struct CancelQueryParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::reverse_lookup`](crate::Client::reverse_lookup).
+
+/// Query and header parameters of [`Client::reverse_lookup`](crate::Client::reverse_lookup).
+#[cfg(feature = "queries")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReverseLookupParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -788,7 +986,9 @@ pub struct ReverseLookupParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_api_clients`](crate::Client::list_api_clients).
+
+/// Query and header parameters of [`Client::list_api_clients`](crate::Client::list_api_clients).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListApiClientsParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -797,7 +997,9 @@ pub struct ListApiClientsParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::create_api_client`](crate::Client::create_api_client).
+
+/// Query and header parameters of [`Client::create_api_client`](crate::Client::create_api_client).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateApiClientParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -806,7 +1008,9 @@ pub struct CreateApiClientParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::update_api_client`](crate::Client::update_api_client).
+
+/// Query and header parameters of [`Client::update_api_client`](crate::Client::update_api_client).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateApiClientParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -815,7 +1019,9 @@ pub struct UpdateApiClientParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::delete_api_client`](crate::Client::delete_api_client).
+
+/// Query and header parameters of [`Client::delete_api_client`](crate::Client::delete_api_client).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteApiClientParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -824,7 +1030,9 @@ pub struct DeleteApiClientParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::add_api_client_permission`](crate::Client::add_api_client_permission).
+
+/// Query and header parameters of [`Client::add_api_client_permission`](crate::Client::add_api_client_permission).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddApiClientPermissionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -833,7 +1041,9 @@ pub struct AddApiClientPermissionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::remove_api_client_permission`](crate::Client::remove_api_client_permission).
+
+/// Query and header parameters of [`Client::remove_api_client_permission`](crate::Client::remove_api_client_permission).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveApiClientPermissionParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address
@@ -842,7 +1052,9 @@ pub struct RemoveApiClientPermissionParams {
     /// Sent as `gridId`.
     pub grid_id: Option<String>,
 }
-///Query and header parameters of [`Client::regenerate_api_client_secret`](crate::Client::regenerate_api_client_secret).
+
+/// Query and header parameters of [`Client::regenerate_api_client_secret`](crate::Client::regenerate_api_client_secret).
+#[cfg(feature = "clients")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegenerateApiClientSecretParams {
     /// On a manager of managers, the id of the subgrid to send the request to. Omit it to address

@@ -2,24 +2,25 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// An access token issued by Hydra (connect.rst sample response).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccessTokenResponse {
     /// The bearer token to send with API calls.
     pub access_token: String,
     /// Seconds until the token expires; refresh from this rather than a fixed lifetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Granted scopes; always empty, since SOC permissions are not OAuth scopes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Always `bearer`.
     pub token_type: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "auth")]
 impl AccessTokenResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(access_token: String, token_type: String) -> Self {
@@ -32,280 +33,254 @@ impl AccessTokenResponse {
         }
     }
 }
+
+#[cfg(feature = "auth")]
+impl serde::Serialize for AccessTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("access_token", &self.access_token)
+            .optional("expires_in", &self.expires_in)
+            .optional("scope", &self.scope)
+            .member("token_type", &self.token_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for AccessTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AccessTokenResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AccessTokenResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessTokenResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "access_token" => key.read_once(&mut field_0, &mut map)?,
-                        "expires_in" => key.read_once(&mut field_1, &mut map)?,
-                        "scope" => key.read_once(&mut field_2, &mut map)?,
-                        "token_type" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AccessTokenResponse {
-                    access_token: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("access_token"))?,
-                    expires_in: field_1.unwrap_or_default(),
-                    scope: field_2.unwrap_or_default(),
-                    token_type: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("token_type"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "auth")]
+impl<'de> clientgen_runtime::de::Object<'de> for AccessTokenResponse {
+    const EXPECTING: &'static str = "an AccessTokenResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut access_token = None;
+        let mut expires_in = None;
+        let mut scope = None;
+        let mut token_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "access_token" => members.read(&key, &mut access_token),
+                "expires_in" => members.read(&key, &mut expires_in),
+                "scope" => members.read(&key, &mut scope),
+                "token_type" => members.read(&key, &mut token_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            access_token: clientgen_runtime::de::required(access_token, "access_token")?,
+            expires_in: expires_in.unwrap_or_default(),
+            scope: scope.unwrap_or_default(),
+            token_type: clientgen_runtime::de::required(token_type, "token_type")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Alert figures.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "grid")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertsStatus {
     /// Number of new alerts (not filled in by current releases).
-    #[serde(rename = "newCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "grid")]
+impl serde::Serialize for AlertsStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("newCount", &self.new_count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for AlertsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertsStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertsStatus object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertsStatus, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "newCount" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertsStatus {
-                    new_count: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "grid")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertsStatus {
+    const EXPECTING: &'static str = "an AlertsStatus object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut new_count = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "newCount" => members.read(&key, &mut new_count),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            new_count: new_count.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An API client.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "clients")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiClient {
     /// Client id, as used for the token exchange (generated by SOC).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// SOC permissions granted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
     /// Name of the client's Elasticsearch account.
-    #[serde(rename = "searchUsername")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_username: Option<String>,
     /// The client secret; only present right after creation or regeneration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// When the client was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the client was last changed.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "clients")]
+impl serde::Serialize for ApiClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("note", &self.note)
+            .optional("permissions", &self.permissions)
+            .optional("searchUsername", &self.search_username)
+            .optional("secret", &self.secret)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "clients")]
 impl<'de> serde::Deserialize<'de> for ApiClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ApiClient;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ApiClient object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiClient, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<Vec<String>>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "note" => key.read_once(&mut field_2, &mut map)?,
-                        "permissions" => key.read_once(&mut field_3, &mut map)?,
-                        "searchUsername" => key.read_once(&mut field_4, &mut map)?,
-                        "secret" => key.read_once(&mut field_5, &mut map)?,
-                        "createTime" => key.read_once(&mut field_6, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ApiClient {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    note: field_2.unwrap_or_default(),
-                    permissions: field_3.unwrap_or_default(),
-                    search_username: field_4.unwrap_or_default(),
-                    secret: field_5.unwrap_or_default(),
-                    create_time: field_6.unwrap_or_default(),
-                    update_time: field_7.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "clients")]
+impl<'de> clientgen_runtime::de::Object<'de> for ApiClient {
+    const EXPECTING: &'static str = "an ApiClient object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut note = None;
+        let mut permissions = None;
+        let mut search_username = None;
+        let mut secret = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "note" => members.read(&key, &mut note),
+                "permissions" => members.read(&key, &mut permissions),
+                "searchUsername" => members.read(&key, &mut search_username),
+                "secret" => members.read(&key, &mut secret),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            permissions: permissions.unwrap_or_default(),
+            search_username: search_username.unwrap_or_default(),
+            secret: secret.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An observable or a file attached to a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Artifact {
     /// Id of the artifact; required when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the artifact was added.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When it was last changed.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Object kind, `artifact`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Last audit operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Who added it.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Case the artifact belongs to.
-    #[serde(rename = "caseId")]
     pub case_id: String,
     /// Group of the artifact (`evidence` for observables).
-    #[serde(rename = "groupType")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_type: Option<String>,
     /// Sub-group id, if any.
-    #[serde(rename = "groupId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Kind of observable (`ip`, `domain`, `hash`, `url`, `file`, ...).
-    #[serde(rename = "artifactType")]
     pub artifact_type: String,
     /// The observable itself (the file name for files).
     pub value: String,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the observable is an indicator of compromise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ioc: Option<bool>,
     /// Traffic Light Protocol marking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tlp: Option<String>,
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// For files, whether downloads are wrapped in a zip archive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protected: Option<bool>,
     /// For files, the id of the stored bytes.
-    #[serde(rename = "streamId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// For files, the size in bytes.
-    #[serde(rename = "streamLength")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_length: Option<i64>,
     /// For files, the detected MIME type.
-    #[serde(rename = "mimeType")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// For files, the MD5 digest.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub md5: Option<String>,
     /// For files, the SHA-1 digest.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sha1: Option<String>,
     /// For files, the SHA-256 digest.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl Artifact {
     /// Creates a value from its required members; the others start empty.
     pub fn new(case_id: String, artifact_type: String, value: String) -> Self {
@@ -336,111 +311,135 @@ impl Artifact {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for Artifact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("kind", &self.kind)
+            .optional("operation", &self.operation)
+            .optional("userId", &self.user_id)
+            .member("caseId", &self.case_id)
+            .optional("groupType", &self.group_type)
+            .optional("groupId", &self.group_id)
+            .member("artifactType", &self.artifact_type)
+            .member("value", &self.value)
+            .optional("description", &self.description)
+            .optional("ioc", &self.ioc)
+            .optional("tlp", &self.tlp)
+            .optional("tags", &self.tags)
+            .optional("protected", &self.protected)
+            .optional("streamId", &self.stream_id)
+            .optional("streamLength", &self.stream_length)
+            .optional("mimeType", &self.mime_type)
+            .optional("md5", &self.md5)
+            .optional("sha1", &self.sha1)
+            .optional("sha256", &self.sha256)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Artifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Artifact;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Artifact object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Artifact, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<String> = None;
-                let mut field_10: Option<String> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<bool>> = None;
-                let mut field_13: Option<Option<String>> = None;
-                let mut field_14: Option<Option<Vec<String>>> = None;
-                let mut field_15: Option<Option<bool>> = None;
-                let mut field_16: Option<Option<String>> = None;
-                let mut field_17: Option<Option<i64>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<String>> = None;
-                let mut field_21: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "kind" => key.read_once(&mut field_3, &mut map)?,
-                        "operation" => key.read_once(&mut field_4, &mut map)?,
-                        "userId" => key.read_once(&mut field_5, &mut map)?,
-                        "caseId" => key.read_once(&mut field_6, &mut map)?,
-                        "groupType" => key.read_once(&mut field_7, &mut map)?,
-                        "groupId" => key.read_once(&mut field_8, &mut map)?,
-                        "artifactType" => key.read_once(&mut field_9, &mut map)?,
-                        "value" => key.read_once(&mut field_10, &mut map)?,
-                        "description" => key.read_once(&mut field_11, &mut map)?,
-                        "ioc" => key.read_once(&mut field_12, &mut map)?,
-                        "tlp" => key.read_once(&mut field_13, &mut map)?,
-                        "tags" => key.read_once(&mut field_14, &mut map)?,
-                        "protected" => key.read_once(&mut field_15, &mut map)?,
-                        "streamId" => key.read_once(&mut field_16, &mut map)?,
-                        "streamLength" => key.read_once(&mut field_17, &mut map)?,
-                        "mimeType" => key.read_once(&mut field_18, &mut map)?,
-                        "md5" => key.read_once(&mut field_19, &mut map)?,
-                        "sha1" => key.read_once(&mut field_20, &mut map)?,
-                        "sha256" => key.read_once(&mut field_21, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Artifact {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    kind: field_3.unwrap_or_default(),
-                    operation: field_4.unwrap_or_default(),
-                    user_id: field_5.unwrap_or_default(),
-                    case_id: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
-                    group_type: field_7.unwrap_or_default(),
-                    group_id: field_8.unwrap_or_default(),
-                    artifact_type: field_9
-                        .ok_or_else(|| clientgen_runtime::de::missing("artifactType"))?,
-                    value: field_10
-                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
-                    description: field_11.unwrap_or_default(),
-                    ioc: field_12.unwrap_or_default(),
-                    tlp: field_13.unwrap_or_default(),
-                    tags: field_14.unwrap_or_default(),
-                    protected: field_15.unwrap_or_default(),
-                    stream_id: field_16.unwrap_or_default(),
-                    stream_length: field_17.unwrap_or_default(),
-                    mime_type: field_18.unwrap_or_default(),
-                    md5: field_19.unwrap_or_default(),
-                    sha1: field_20.unwrap_or_default(),
-                    sha256: field_21.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for Artifact {
+    const EXPECTING: &'static str = "an Artifact object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut kind = None;
+        let mut operation = None;
+        let mut user_id = None;
+        let mut case_id = None;
+        let mut group_type = None;
+        let mut group_id = None;
+        let mut artifact_type = None;
+        let mut value = None;
+        let mut description = None;
+        let mut ioc = None;
+        let mut tlp = None;
+        let mut tags = None;
+        let mut protected = None;
+        let mut stream_id = None;
+        let mut stream_length = None;
+        let mut mime_type = None;
+        let mut md5 = None;
+        let mut sha1 = None;
+        let mut sha256 = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "kind" => members.read(&key, &mut kind),
+                "operation" => members.read(&key, &mut operation),
+                "userId" => members.read(&key, &mut user_id),
+                "caseId" => members.read(&key, &mut case_id),
+                "groupType" => members.read(&key, &mut group_type),
+                "groupId" => members.read(&key, &mut group_id),
+                "artifactType" => members.read(&key, &mut artifact_type),
+                "value" => members.read(&key, &mut value),
+                "description" => members.read(&key, &mut description),
+                "ioc" => members.read(&key, &mut ioc),
+                "tlp" => members.read(&key, &mut tlp),
+                "tags" => members.read(&key, &mut tags),
+                "protected" => members.read(&key, &mut protected),
+                "streamId" => members.read(&key, &mut stream_id),
+                "streamLength" => members.read(&key, &mut stream_length),
+                "mimeType" => members.read(&key, &mut mime_type),
+                "md5" => members.read(&key, &mut md5),
+                "sha1" => members.read(&key, &mut sha1),
+                "sha256" => members.read(&key, &mut sha256),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            case_id: clientgen_runtime::de::required(case_id, "caseId")?,
+            group_type: group_type.unwrap_or_default(),
+            group_id: group_id.unwrap_or_default(),
+            artifact_type: clientgen_runtime::de::required(
+                artifact_type,
+                "artifactType",
+            )?,
+            value: clientgen_runtime::de::required(value, "value")?,
+            description: description.unwrap_or_default(),
+            ioc: ioc.unwrap_or_default(),
+            tlp: tlp.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            protected: protected.unwrap_or_default(),
+            stream_id: stream_id.unwrap_or_default(),
+            stream_length: stream_length.unwrap_or_default(),
+            mime_type: mime_type.unwrap_or_default(),
+            md5: md5.unwrap_or_default(),
+            sha1: sha1.unwrap_or_default(),
+            sha256: sha256.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Group of case artifacts.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArtifactGroupType {
@@ -451,6 +450,8 @@ pub enum ArtifactGroupType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "cases")]
 impl ArtifactGroupType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -461,6 +462,8 @@ impl ArtifactGroupType {
         }
     }
 }
+
+#[cfg(feature = "cases")]
 impl From<&str> for ArtifactGroupType {
     fn from(value: &str) -> Self {
         match value {
@@ -470,21 +473,29 @@ impl From<&str> for ArtifactGroupType {
         }
     }
 }
+
+#[cfg(feature = "cases")]
 impl std::fmt::Display for ArtifactGroupType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for ArtifactGroupType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "cases")]
 impl serde::Serialize for ArtifactGroupType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for ArtifactGroupType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -492,8 +503,10 @@ impl<'de> serde::Deserialize<'de> for ArtifactGroupType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The multipart form of a file artifact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArtifactUpload {
     /// The artifact object as JSON text, with `caseId` and without `value` (the server sets
     /// `value` and `artifactType`).
@@ -502,9 +515,10 @@ pub struct ArtifactUpload {
     pub attachment: clientgen_runtime::FilePart,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl ArtifactUpload {
     /// Creates a value from its required members; the others start empty.
     pub fn new(json: String, attachment: clientgen_runtime::FilePart) -> Self {
@@ -515,79 +529,75 @@ impl ArtifactUpload {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for ArtifactUpload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("json", &self.json)
+            .member("attachment", &self.attachment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for ArtifactUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ArtifactUpload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ArtifactUpload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ArtifactUpload, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<clientgen_runtime::FilePart> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "json" => key.read_once(&mut field_0, &mut map)?,
-                        "attachment" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ArtifactUpload {
-                    json: field_0.ok_or_else(|| clientgen_runtime::de::missing("json"))?,
-                    attachment: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("attachment"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for ArtifactUpload {
+    const EXPECTING: &'static str = "an ArtifactUpload object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut json = None;
+        let mut attachment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "json" => members.read(&key, &mut json),
+                "attachment" => members.read(&key, &mut attachment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            json: clientgen_runtime::de::required(json, "json")?,
+            attachment: clientgen_runtime::de::required(attachment, "attachment")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Which events to attach to a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachEventCriteria {
     /// Case to attach the events to.
-    #[serde(rename = "caseId")]
     pub case_id: String,
     /// Fields describing the events: `soc_id` selects one event by id; otherwise every scalar
     /// field not starting with `soc_` becomes an exact match.
     pub fields: serde_json::Map<String, serde_json::Value>,
     /// The time range to search, in the layout of `dateRangeFormat`.
-    #[serde(rename = "dateRange")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range: Option<String>,
     /// Go time layout of `dateRange`.
-    #[serde(rename = "dateRangeFormat")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range_format: Option<String>,
     /// IANA time zone of `dateRange`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Match acknowledged (true) or unacknowledged (false) events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<bool>,
     /// Match escalated (true) or unescalated (false) events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalated: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl AttachEventCriteria {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -606,65 +616,72 @@ impl AttachEventCriteria {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for AttachEventCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("caseId", &self.case_id)
+            .member("fields", &self.fields)
+            .optional("dateRange", &self.date_range)
+            .optional("dateRangeFormat", &self.date_range_format)
+            .optional("timezone", &self.timezone)
+            .optional("acknowledged", &self.acknowledged)
+            .optional("escalated", &self.escalated)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for AttachEventCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AttachEventCriteria;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AttachEventCriteria object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AttachEventCriteria, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "caseId" => key.read_once(&mut field_0, &mut map)?,
-                        "fields" => key.read_once(&mut field_1, &mut map)?,
-                        "dateRange" => key.read_once(&mut field_2, &mut map)?,
-                        "dateRangeFormat" => key.read_once(&mut field_3, &mut map)?,
-                        "timezone" => key.read_once(&mut field_4, &mut map)?,
-                        "acknowledged" => key.read_once(&mut field_5, &mut map)?,
-                        "escalated" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AttachEventCriteria {
-                    case_id: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
-                    fields: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("fields"))?,
-                    date_range: field_2.unwrap_or_default(),
-                    date_range_format: field_3.unwrap_or_default(),
-                    timezone: field_4.unwrap_or_default(),
-                    acknowledged: field_5.unwrap_or_default(),
-                    escalated: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for AttachEventCriteria {
+    const EXPECTING: &'static str = "an AttachEventCriteria object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut case_id = None;
+        let mut fields = None;
+        let mut date_range = None;
+        let mut date_range_format = None;
+        let mut timezone = None;
+        let mut acknowledged = None;
+        let mut escalated = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "caseId" => members.read(&key, &mut case_id),
+                "fields" => members.read(&key, &mut fields),
+                "dateRange" => members.read(&key, &mut date_range),
+                "dateRangeFormat" => members.read(&key, &mut date_range_format),
+                "timezone" => members.read(&key, &mut timezone),
+                "acknowledged" => members.read(&key, &mut acknowledged),
+                "escalated" => members.read(&key, &mut escalated),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            case_id: clientgen_runtime::de::required(case_id, "caseId")?,
+            fields: clientgen_runtime::de::required(fields, "fields")?,
+            date_range: date_range.unwrap_or_default(),
+            date_range_format: date_range_format.unwrap_or_default(),
+            timezone: timezone.unwrap_or_default(),
+            acknowledged: acknowledged.unwrap_or_default(),
+            escalated: escalated.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Bulk action on detections.
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkAction {
@@ -677,6 +694,8 @@ pub enum BulkAction {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "detections")]
 impl BulkAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -688,6 +707,8 @@ impl BulkAction {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl From<&str> for BulkAction {
     fn from(value: &str) -> Self {
         match value {
@@ -698,21 +719,29 @@ impl From<&str> for BulkAction {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl std::fmt::Display for BulkAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for BulkAction {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "detections")]
 impl serde::Serialize for BulkAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for BulkAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -720,355 +749,352 @@ impl<'de> serde::Deserialize<'de> for BulkAction {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The detections a bulk action applies to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkOperation {
     /// Internal ids of the detections, used when `query` is absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     /// Query selecting the detections; takes precedence over `ids`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "detections")]
+impl serde::Serialize for BulkOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("ids", &self.ids)
+            .optional("query", &self.query)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for BulkOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = BulkOperation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BulkOperation object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkOperation, A::Error> {
-                let mut field_0: Option<Option<Vec<String>>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "ids" => key.read_once(&mut field_0, &mut map)?,
-                        "query" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(BulkOperation {
-                    ids: field_0.unwrap_or_default(),
-                    query: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "detections")]
+impl<'de> clientgen_runtime::de::Object<'de> for BulkOperation {
+    const EXPECTING: &'static str = "a BulkOperation object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut ids = None;
+        let mut query = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "ids" => members.read(&key, &mut ids),
+                "query" => members.read(&key, &mut query),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            ids: ids.unwrap_or_default(),
+            query: query.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The number of objects a bulk operation was submitted for.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "cases", feature = "detections"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkResponse {
     /// Number of objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "cases", feature = "detections"))]
+impl serde::Serialize for BulkResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("count", &self.count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "cases", feature = "detections"))]
 impl<'de> serde::Deserialize<'de> for BulkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = BulkResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BulkResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkResponse, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(BulkResponse {
-                    count: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "cases", feature = "detections"))]
+impl<'de> clientgen_runtime::de::Object<'de> for BulkResponse {
+    const EXPECTING: &'static str = "a BulkResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: count.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A case. `id` and the audit fields are set by the server.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Case {
     /// Id of the case; required when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the case was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the case was last changed.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Object kind, `case`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Last audit operation (`create`, `update`, `delete`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Who last changed the case.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description (Markdown).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Priority, 1 (highest) and up.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<CaseSeverity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaseStatus>,
     /// Template the case was created from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Traffic Light Protocol marking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tlp: Option<String>,
     /// Permissible Actions Protocol marking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pap: Option<String>,
     /// Category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Id of the user the case is assigned to.
-    #[serde(rename = "assigneeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<String>,
     /// When the incident started.
-    #[serde(rename = "startTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the case was closed.
-    #[serde(rename = "completeTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for Case {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("kind", &self.kind)
+            .optional("operation", &self.operation)
+            .optional("userId", &self.user_id)
+            .optional("title", &self.title)
+            .optional("description", &self.description)
+            .optional("priority", &self.priority)
+            .optional("severity", &self.severity)
+            .optional("status", &self.status)
+            .optional("template", &self.template)
+            .optional("tags", &self.tags)
+            .optional("tlp", &self.tlp)
+            .optional("pap", &self.pap)
+            .optional("category", &self.category)
+            .optional("assigneeId", &self.assignee_id)
+            .optional("startTime", &self.start_time)
+            .optional("completeTime", &self.complete_time)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Case;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Case object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Case, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<i64>> = None;
-                let mut field_9: Option<Option<CaseSeverity>> = None;
-                let mut field_10: Option<Option<CaseStatus>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<Vec<String>>> = None;
-                let mut field_13: Option<Option<String>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<String>> = None;
-                let mut field_16: Option<Option<String>> = None;
-                let mut field_17: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_18: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "kind" => key.read_once(&mut field_3, &mut map)?,
-                        "operation" => key.read_once(&mut field_4, &mut map)?,
-                        "userId" => key.read_once(&mut field_5, &mut map)?,
-                        "title" => key.read_once(&mut field_6, &mut map)?,
-                        "description" => key.read_once(&mut field_7, &mut map)?,
-                        "priority" => key.read_once(&mut field_8, &mut map)?,
-                        "severity" => key.read_once(&mut field_9, &mut map)?,
-                        "status" => key.read_once(&mut field_10, &mut map)?,
-                        "template" => key.read_once(&mut field_11, &mut map)?,
-                        "tags" => key.read_once(&mut field_12, &mut map)?,
-                        "tlp" => key.read_once(&mut field_13, &mut map)?,
-                        "pap" => key.read_once(&mut field_14, &mut map)?,
-                        "category" => key.read_once(&mut field_15, &mut map)?,
-                        "assigneeId" => key.read_once(&mut field_16, &mut map)?,
-                        "startTime" => key.read_once(&mut field_17, &mut map)?,
-                        "completeTime" => key.read_once(&mut field_18, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Case {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    kind: field_3.unwrap_or_default(),
-                    operation: field_4.unwrap_or_default(),
-                    user_id: field_5.unwrap_or_default(),
-                    title: field_6.unwrap_or_default(),
-                    description: field_7.unwrap_or_default(),
-                    priority: field_8.unwrap_or_default(),
-                    severity: field_9.unwrap_or_default(),
-                    status: field_10.unwrap_or_default(),
-                    template: field_11.unwrap_or_default(),
-                    tags: field_12.unwrap_or_default(),
-                    tlp: field_13.unwrap_or_default(),
-                    pap: field_14.unwrap_or_default(),
-                    category: field_15.unwrap_or_default(),
-                    assignee_id: field_16.unwrap_or_default(),
-                    start_time: field_17.unwrap_or_default(),
-                    complete_time: field_18.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for Case {
+    const EXPECTING: &'static str = "a Case object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut kind = None;
+        let mut operation = None;
+        let mut user_id = None;
+        let mut title = None;
+        let mut description = None;
+        let mut priority = None;
+        let mut severity = None;
+        let mut status = None;
+        let mut template = None;
+        let mut tags = None;
+        let mut tlp = None;
+        let mut pap = None;
+        let mut category = None;
+        let mut assignee_id = None;
+        let mut start_time = None;
+        let mut complete_time = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "kind" => members.read(&key, &mut kind),
+                "operation" => members.read(&key, &mut operation),
+                "userId" => members.read(&key, &mut user_id),
+                "title" => members.read(&key, &mut title),
+                "description" => members.read(&key, &mut description),
+                "priority" => members.read(&key, &mut priority),
+                "severity" => members.read(&key, &mut severity),
+                "status" => members.read(&key, &mut status),
+                "template" => members.read(&key, &mut template),
+                "tags" => members.read(&key, &mut tags),
+                "tlp" => members.read(&key, &mut tlp),
+                "pap" => members.read(&key, &mut pap),
+                "category" => members.read(&key, &mut category),
+                "assigneeId" => members.read(&key, &mut assignee_id),
+                "startTime" => members.read(&key, &mut start_time),
+                "completeTime" => members.read(&key, &mut complete_time),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            template: template.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            tlp: tlp.unwrap_or_default(),
+            pap: pap.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            assignee_id: assignee_id.unwrap_or_default(),
+            start_time: start_time.unwrap_or_default(),
+            complete_time: complete_time.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One audit record of a case. Besides the audit fields it carries the fields of whichever
 /// object changed (case, comment, related event or artifact); `kind` says which.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseHistoryEntry {
     /// Id of the changed object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the object was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When this change happened.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Kind of the changed object (`case`, `comment`, `related`, `artifact`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// What happened (`create`, `update`, `delete`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Who made the change.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseHistoryEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("kind", &self.kind)
+            .optional("operation", &self.operation)
+            .optional("userId", &self.user_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseHistoryEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseHistoryEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseHistoryEntry object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseHistoryEntry, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "kind" => key.read_once(&mut field_3, &mut map)?,
-                        "operation" => key.read_once(&mut field_4, &mut map)?,
-                        "userId" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseHistoryEntry {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    kind: field_3.unwrap_or_default(),
-                    operation: field_4.unwrap_or_default(),
-                    user_id: field_5.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseHistoryEntry {
+    const EXPECTING: &'static str = "a CaseHistoryEntry object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut kind = None;
+        let mut operation = None;
+        let mut user_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "kind" => members.read(&key, &mut kind),
+                "operation" => members.read(&key, &mut operation),
+                "userId" => members.read(&key, &mut user_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Severity of a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseSeverity {
@@ -1083,6 +1109,8 @@ pub enum CaseSeverity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "cases")]
 impl CaseSeverity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1095,6 +1123,8 @@ impl CaseSeverity {
         }
     }
 }
+
+#[cfg(feature = "cases")]
 impl From<&str> for CaseSeverity {
     fn from(value: &str) -> Self {
         match value {
@@ -1106,21 +1136,29 @@ impl From<&str> for CaseSeverity {
         }
     }
 }
+
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CaseSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseSeverity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1128,7 +1166,9 @@ impl<'de> serde::Deserialize<'de> for CaseSeverity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Workflow state of a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseStatus {
@@ -1141,6 +1181,8 @@ pub enum CaseStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "cases")]
 impl CaseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1152,6 +1194,8 @@ impl CaseStatus {
         }
     }
 }
+
+#[cfg(feature = "cases")]
 impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1162,21 +1206,29 @@ impl From<&str> for CaseStatus {
         }
     }
 }
+
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CaseStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "cases")]
 impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1184,43 +1236,35 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A comment on a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     /// Id of the comment; required when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the comment was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the comment was last changed.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Object kind, `comment`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Last audit operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Author.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Case the comment belongs to.
-    #[serde(rename = "caseId")]
     pub case_id: String,
     /// Text of the comment (Markdown).
     pub description: String,
     /// Hours of work the comment accounts for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<f64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl Comment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(case_id: String, description: String) -> Self {
@@ -1238,441 +1282,437 @@ impl Comment {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for Comment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("kind", &self.kind)
+            .optional("operation", &self.operation)
+            .optional("userId", &self.user_id)
+            .member("caseId", &self.case_id)
+            .member("description", &self.description)
+            .optional("hours", &self.hours)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Comment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Comment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Comment object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Comment, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<Option<f64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "kind" => key.read_once(&mut field_3, &mut map)?,
-                        "operation" => key.read_once(&mut field_4, &mut map)?,
-                        "userId" => key.read_once(&mut field_5, &mut map)?,
-                        "caseId" => key.read_once(&mut field_6, &mut map)?,
-                        "description" => key.read_once(&mut field_7, &mut map)?,
-                        "hours" => key.read_once(&mut field_8, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Comment {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    kind: field_3.unwrap_or_default(),
-                    operation: field_4.unwrap_or_default(),
-                    user_id: field_5.unwrap_or_default(),
-                    case_id: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
-                    description: field_7
-                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    hours: field_8.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for Comment {
+    const EXPECTING: &'static str = "a Comment object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut kind = None;
+        let mut operation = None;
+        let mut user_id = None;
+        let mut case_id = None;
+        let mut description = None;
+        let mut hours = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "kind" => members.read(&key, &mut kind),
+                "operation" => members.read(&key, &mut operation),
+                "userId" => members.read(&key, &mut user_id),
+                "caseId" => members.read(&key, &mut case_id),
+                "description" => members.read(&key, &mut description),
+                "hours" => members.read(&key, &mut hours),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            case_id: clientgen_runtime::de::required(case_id, "caseId")?,
+            description: clientgen_runtime::de::required(description, "description")?,
+            hours: hours.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The query a Sigma rule converts to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertedQuery {
     /// The query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "detections")]
+impl serde::Serialize for ConvertedQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("query", &self.query)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for ConvertedQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ConvertedQuery;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ConvertedQuery object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConvertedQuery, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "query" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ConvertedQuery {
-                    query: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "detections")]
+impl<'de> clientgen_runtime::de::Object<'de> for ConvertedQuery {
+    const EXPECTING: &'static str = "a ConvertedQuery object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut query = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "query" => members.read(&key, &mut query),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            query: query.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A detection rule. `id` and the audit fields are set by the server.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Detection {
     /// Internal id; required when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the detection was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When it was last changed.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Object kind, `detection`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Last audit operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Who last changed it.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Id given by the rule author (a SID for Suricata, a UUID for Sigma and YARA).
-    #[serde(rename = "publicId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<DetectionSeverity>,
     /// Author; set by the server for users.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The rule source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Whether the rule is deployed.
-    #[serde(rename = "isEnabled")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Whether matches raise alerts.
-    #[serde(rename = "isReporting")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_reporting: Option<bool>,
     /// Whether the rule comes from a community ruleset (read-only in practice).
-    #[serde(rename = "isCommunity")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_community: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<DetectionEngine>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<DetectionLanguage>,
     /// License of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Ruleset (`__custom__` for custom detections).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ruleset: Option<String>,
     /// For Sigma rules, the log source product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// For Sigma rules, the log source service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Local changes applied on top of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overrides: Option<Vec<Override>>,
     /// When the rule was created upstream.
-    #[serde(rename = "sourceCreated")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_created: Option<chrono::DateTime<chrono::Utc>>,
     /// When the rule last changed upstream.
-    #[serde(rename = "sourceUpdated")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_updated: Option<chrono::DateTime<chrono::Utc>>,
     /// AI-generated summary of the rule.
-    #[serde(rename = "aiSummary")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_summary: Option<String>,
     /// Whether the AI summary was reviewed by a person.
-    #[serde(rename = "aiSummaryReviewed")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_summary_reviewed: Option<bool>,
     /// Whether the rule changed since its summary was written.
-    #[serde(rename = "isSummaryStale")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_summary_stale: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "detections")]
+impl serde::Serialize for Detection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("kind", &self.kind)
+            .optional("operation", &self.operation)
+            .optional("userId", &self.user_id)
+            .optional("publicId", &self.public_id)
+            .optional("title", &self.title)
+            .optional("severity", &self.severity)
+            .optional("author", &self.author)
+            .optional("category", &self.category)
+            .optional("description", &self.description)
+            .optional("content", &self.content)
+            .optional("isEnabled", &self.is_enabled)
+            .optional("isReporting", &self.is_reporting)
+            .optional("isCommunity", &self.is_community)
+            .optional("engine", &self.engine)
+            .optional("language", &self.language)
+            .optional("license", &self.license)
+            .optional("ruleset", &self.ruleset)
+            .optional("product", &self.product)
+            .optional("service", &self.service)
+            .optional("tags", &self.tags)
+            .optional("overrides", &self.overrides)
+            .optional("sourceCreated", &self.source_created)
+            .optional("sourceUpdated", &self.source_updated)
+            .optional("aiSummary", &self.ai_summary)
+            .optional("aiSummaryReviewed", &self.ai_summary_reviewed)
+            .optional("isSummaryStale", &self.is_summary_stale)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for Detection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Detection;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Detection object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Detection, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<DetectionSeverity>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<bool>> = None;
-                let mut field_14: Option<Option<bool>> = None;
-                let mut field_15: Option<Option<bool>> = None;
-                let mut field_16: Option<Option<DetectionEngine>> = None;
-                let mut field_17: Option<Option<DetectionLanguage>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<String>> = None;
-                let mut field_21: Option<Option<String>> = None;
-                let mut field_22: Option<Option<Vec<String>>> = None;
-                let mut field_23: Option<Option<Vec<Override>>> = None;
-                let mut field_24: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_25: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_26: Option<Option<String>> = None;
-                let mut field_27: Option<Option<bool>> = None;
-                let mut field_28: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "kind" => key.read_once(&mut field_3, &mut map)?,
-                        "operation" => key.read_once(&mut field_4, &mut map)?,
-                        "userId" => key.read_once(&mut field_5, &mut map)?,
-                        "publicId" => key.read_once(&mut field_6, &mut map)?,
-                        "title" => key.read_once(&mut field_7, &mut map)?,
-                        "severity" => key.read_once(&mut field_8, &mut map)?,
-                        "author" => key.read_once(&mut field_9, &mut map)?,
-                        "category" => key.read_once(&mut field_10, &mut map)?,
-                        "description" => key.read_once(&mut field_11, &mut map)?,
-                        "content" => key.read_once(&mut field_12, &mut map)?,
-                        "isEnabled" => key.read_once(&mut field_13, &mut map)?,
-                        "isReporting" => key.read_once(&mut field_14, &mut map)?,
-                        "isCommunity" => key.read_once(&mut field_15, &mut map)?,
-                        "engine" => key.read_once(&mut field_16, &mut map)?,
-                        "language" => key.read_once(&mut field_17, &mut map)?,
-                        "license" => key.read_once(&mut field_18, &mut map)?,
-                        "ruleset" => key.read_once(&mut field_19, &mut map)?,
-                        "product" => key.read_once(&mut field_20, &mut map)?,
-                        "service" => key.read_once(&mut field_21, &mut map)?,
-                        "tags" => key.read_once(&mut field_22, &mut map)?,
-                        "overrides" => key.read_once(&mut field_23, &mut map)?,
-                        "sourceCreated" => key.read_once(&mut field_24, &mut map)?,
-                        "sourceUpdated" => key.read_once(&mut field_25, &mut map)?,
-                        "aiSummary" => key.read_once(&mut field_26, &mut map)?,
-                        "aiSummaryReviewed" => key.read_once(&mut field_27, &mut map)?,
-                        "isSummaryStale" => key.read_once(&mut field_28, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Detection {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    kind: field_3.unwrap_or_default(),
-                    operation: field_4.unwrap_or_default(),
-                    user_id: field_5.unwrap_or_default(),
-                    public_id: field_6.unwrap_or_default(),
-                    title: field_7.unwrap_or_default(),
-                    severity: field_8.unwrap_or_default(),
-                    author: field_9.unwrap_or_default(),
-                    category: field_10.unwrap_or_default(),
-                    description: field_11.unwrap_or_default(),
-                    content: field_12.unwrap_or_default(),
-                    is_enabled: field_13.unwrap_or_default(),
-                    is_reporting: field_14.unwrap_or_default(),
-                    is_community: field_15.unwrap_or_default(),
-                    engine: field_16.unwrap_or_default(),
-                    language: field_17.unwrap_or_default(),
-                    license: field_18.unwrap_or_default(),
-                    ruleset: field_19.unwrap_or_default(),
-                    product: field_20.unwrap_or_default(),
-                    service: field_21.unwrap_or_default(),
-                    tags: field_22.unwrap_or_default(),
-                    overrides: field_23.unwrap_or_default(),
-                    source_created: field_24.unwrap_or_default(),
-                    source_updated: field_25.unwrap_or_default(),
-                    ai_summary: field_26.unwrap_or_default(),
-                    ai_summary_reviewed: field_27.unwrap_or_default(),
-                    is_summary_stale: field_28.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "detections")]
+impl<'de> clientgen_runtime::de::Object<'de> for Detection {
+    const EXPECTING: &'static str = "a Detection object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut kind = None;
+        let mut operation = None;
+        let mut user_id = None;
+        let mut public_id = None;
+        let mut title = None;
+        let mut severity = None;
+        let mut author = None;
+        let mut category = None;
+        let mut description = None;
+        let mut content = None;
+        let mut is_enabled = None;
+        let mut is_reporting = None;
+        let mut is_community = None;
+        let mut engine = None;
+        let mut language = None;
+        let mut license = None;
+        let mut ruleset = None;
+        let mut product = None;
+        let mut service = None;
+        let mut tags = None;
+        let mut overrides = None;
+        let mut source_created = None;
+        let mut source_updated = None;
+        let mut ai_summary = None;
+        let mut ai_summary_reviewed = None;
+        let mut is_summary_stale = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "kind" => members.read(&key, &mut kind),
+                "operation" => members.read(&key, &mut operation),
+                "userId" => members.read(&key, &mut user_id),
+                "publicId" => members.read(&key, &mut public_id),
+                "title" => members.read(&key, &mut title),
+                "severity" => members.read(&key, &mut severity),
+                "author" => members.read(&key, &mut author),
+                "category" => members.read(&key, &mut category),
+                "description" => members.read(&key, &mut description),
+                "content" => members.read(&key, &mut content),
+                "isEnabled" => members.read(&key, &mut is_enabled),
+                "isReporting" => members.read(&key, &mut is_reporting),
+                "isCommunity" => members.read(&key, &mut is_community),
+                "engine" => members.read(&key, &mut engine),
+                "language" => members.read(&key, &mut language),
+                "license" => members.read(&key, &mut license),
+                "ruleset" => members.read(&key, &mut ruleset),
+                "product" => members.read(&key, &mut product),
+                "service" => members.read(&key, &mut service),
+                "tags" => members.read(&key, &mut tags),
+                "overrides" => members.read(&key, &mut overrides),
+                "sourceCreated" => members.read(&key, &mut source_created),
+                "sourceUpdated" => members.read(&key, &mut source_updated),
+                "aiSummary" => members.read(&key, &mut ai_summary),
+                "aiSummaryReviewed" => members.read(&key, &mut ai_summary_reviewed),
+                "isSummaryStale" => members.read(&key, &mut is_summary_stale),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            public_id: public_id.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            author: author.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            content: content.unwrap_or_default(),
+            is_enabled: is_enabled.unwrap_or_default(),
+            is_reporting: is_reporting.unwrap_or_default(),
+            is_community: is_community.unwrap_or_default(),
+            engine: engine.unwrap_or_default(),
+            language: language.unwrap_or_default(),
+            license: license.unwrap_or_default(),
+            ruleset: ruleset.unwrap_or_default(),
+            product: product.unwrap_or_default(),
+            service: service.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            overrides: overrides.unwrap_or_default(),
+            source_created: source_created.unwrap_or_default(),
+            source_updated: source_updated.unwrap_or_default(),
+            ai_summary: ai_summary.unwrap_or_default(),
+            ai_summary_reviewed: ai_summary_reviewed.unwrap_or_default(),
+            is_summary_stale: is_summary_stale.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A comment on a detection.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetectionComment {
     /// Id of the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the comment was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When it was last changed.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Author.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Object kind, as the audit trail records it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Last audit operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Detection the comment belongs to (taken from the path when creating).
-    #[serde(rename = "detectionId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detection_id: Option<String>,
     /// Text of the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "detections")]
+impl serde::Serialize for DetectionComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("userId", &self.user_id)
+            .optional("kind", &self.kind)
+            .optional("operation", &self.operation)
+            .optional("detectionId", &self.detection_id)
+            .optional("value", &self.value)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DetectionComment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DetectionComment object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DetectionComment, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "userId" => key.read_once(&mut field_3, &mut map)?,
-                        "kind" => key.read_once(&mut field_4, &mut map)?,
-                        "operation" => key.read_once(&mut field_5, &mut map)?,
-                        "detectionId" => key.read_once(&mut field_6, &mut map)?,
-                        "value" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DetectionComment {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    user_id: field_3.unwrap_or_default(),
-                    kind: field_4.unwrap_or_default(),
-                    operation: field_5.unwrap_or_default(),
-                    detection_id: field_6.unwrap_or_default(),
-                    value: field_7.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "detections")]
+impl<'de> clientgen_runtime::de::Object<'de> for DetectionComment {
+    const EXPECTING: &'static str = "a DetectionComment object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut user_id = None;
+        let mut kind = None;
+        let mut operation = None;
+        let mut detection_id = None;
+        let mut value = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "userId" => members.read(&key, &mut user_id),
+                "kind" => members.read(&key, &mut kind),
+                "operation" => members.read(&key, &mut operation),
+                "detectionId" => members.read(&key, &mut detection_id),
+                "value" => members.read(&key, &mut value),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            detection_id: detection_id.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Detection engine.
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DetectionEngine {
@@ -1685,6 +1725,8 @@ pub enum DetectionEngine {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "detections")]
 impl DetectionEngine {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1696,6 +1738,8 @@ impl DetectionEngine {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl From<&str> for DetectionEngine {
     fn from(value: &str) -> Self {
         match value {
@@ -1706,21 +1750,29 @@ impl From<&str> for DetectionEngine {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl std::fmt::Display for DetectionEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for DetectionEngine {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "detections")]
 impl serde::Serialize for DetectionEngine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionEngine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1728,90 +1780,90 @@ impl<'de> serde::Deserialize<'de> for DetectionEngine {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One audit record of a detection; it also carries the fields of the detection or comment
 /// that changed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetectionHistoryEntry {
     /// Id of the changed object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the object was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When this change happened.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Kind of the changed object (`detection` or `detectioncomment`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// What happened.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Who made the change.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "detections")]
+impl serde::Serialize for DetectionHistoryEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("kind", &self.kind)
+            .optional("operation", &self.operation)
+            .optional("userId", &self.user_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionHistoryEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DetectionHistoryEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DetectionHistoryEntry object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DetectionHistoryEntry, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "kind" => key.read_once(&mut field_3, &mut map)?,
-                        "operation" => key.read_once(&mut field_4, &mut map)?,
-                        "userId" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DetectionHistoryEntry {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    kind: field_3.unwrap_or_default(),
-                    operation: field_4.unwrap_or_default(),
-                    user_id: field_5.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "detections")]
+impl<'de> clientgen_runtime::de::Object<'de> for DetectionHistoryEntry {
+    const EXPECTING: &'static str = "a DetectionHistoryEntry object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut kind = None;
+        let mut operation = None;
+        let mut user_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "kind" => members.read(&key, &mut kind),
+                "operation" => members.read(&key, &mut operation),
+                "userId" => members.read(&key, &mut user_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Language of a detection's rule content.
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DetectionLanguage {
@@ -1824,6 +1876,8 @@ pub enum DetectionLanguage {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "detections")]
 impl DetectionLanguage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1835,6 +1889,8 @@ impl DetectionLanguage {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl From<&str> for DetectionLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -1845,21 +1901,29 @@ impl From<&str> for DetectionLanguage {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl std::fmt::Display for DetectionLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for DetectionLanguage {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "detections")]
 impl serde::Serialize for DetectionLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1867,7 +1931,9 @@ impl<'de> serde::Deserialize<'de> for DetectionLanguage {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Severity of a detection.
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DetectionSeverity {
@@ -1886,6 +1952,8 @@ pub enum DetectionSeverity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "detections")]
 impl DetectionSeverity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1900,6 +1968,8 @@ impl DetectionSeverity {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl From<&str> for DetectionSeverity {
     fn from(value: &str) -> Self {
         match value {
@@ -1913,21 +1983,29 @@ impl From<&str> for DetectionSeverity {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl std::fmt::Display for DetectionSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for DetectionSeverity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "detections")]
 impl serde::Serialize for DetectionSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for DetectionSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1935,187 +2013,179 @@ impl<'de> serde::Deserialize<'de> for DetectionSeverity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// State of each detection engine.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "grid")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetectionsStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elastalert: Option<EngineState>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strelka: Option<EngineState>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suricata: Option<EngineState>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "grid")]
+impl serde::Serialize for DetectionsStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("elastalert", &self.elastalert)
+            .optional("strelka", &self.strelka)
+            .optional("suricata", &self.suricata)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for DetectionsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DetectionsStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DetectionsStatus object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DetectionsStatus, A::Error> {
-                let mut field_0: Option<Option<EngineState>> = None;
-                let mut field_1: Option<Option<EngineState>> = None;
-                let mut field_2: Option<Option<EngineState>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "elastalert" => key.read_once(&mut field_0, &mut map)?,
-                        "strelka" => key.read_once(&mut field_1, &mut map)?,
-                        "suricata" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DetectionsStatus {
-                    elastalert: field_0.unwrap_or_default(),
-                    strelka: field_1.unwrap_or_default(),
-                    suricata: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "grid")]
+impl<'de> clientgen_runtime::de::Object<'de> for DetectionsStatus {
+    const EXPECTING: &'static str = "a DetectionsStatus object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut elastalert = None;
+        let mut strelka = None;
+        let mut suricata = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "elastalert" => members.read(&key, &mut elastalert),
+                "strelka" => members.read(&key, &mut strelka),
+                "suricata" => members.read(&key, &mut suricata),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            elastalert: elastalert.unwrap_or_default(),
+            strelka: strelka.unwrap_or_default(),
+            suricata: suricata.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// What a detection engine is doing, and its last failures.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "grid")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngineState {
     /// Importing new detections.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub importing: Option<bool>,
     /// Migrating detections from an older release.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrating: Option<bool>,
     /// The last migration failed.
-    #[serde(rename = "migrationFailure")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub migration_failure: Option<bool>,
     /// Synchronizing the running rules with the detection store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub syncing: Option<bool>,
     /// The last synchronization failed.
-    #[serde(rename = "syncFailure")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_failure: Option<bool>,
     /// The running rules do not match the detection store.
-    #[serde(rename = "integrityFailure")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integrity_failure: Option<bool>,
     /// Synchronization is currently blocked (e.g. during a migration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "grid")]
+impl serde::Serialize for EngineState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("importing", &self.importing)
+            .optional("migrating", &self.migrating)
+            .optional("migrationFailure", &self.migration_failure)
+            .optional("syncing", &self.syncing)
+            .optional("syncFailure", &self.sync_failure)
+            .optional("integrityFailure", &self.integrity_failure)
+            .optional("blocked", &self.blocked)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for EngineState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EngineState;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EngineState object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EngineState, A::Error> {
-                let mut field_0: Option<Option<bool>> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Option<bool>> = None;
-                let mut field_3: Option<Option<bool>> = None;
-                let mut field_4: Option<Option<bool>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "importing" => key.read_once(&mut field_0, &mut map)?,
-                        "migrating" => key.read_once(&mut field_1, &mut map)?,
-                        "migrationFailure" => key.read_once(&mut field_2, &mut map)?,
-                        "syncing" => key.read_once(&mut field_3, &mut map)?,
-                        "syncFailure" => key.read_once(&mut field_4, &mut map)?,
-                        "integrityFailure" => key.read_once(&mut field_5, &mut map)?,
-                        "blocked" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EngineState {
-                    importing: field_0.unwrap_or_default(),
-                    migrating: field_1.unwrap_or_default(),
-                    migration_failure: field_2.unwrap_or_default(),
-                    syncing: field_3.unwrap_or_default(),
-                    sync_failure: field_4.unwrap_or_default(),
-                    integrity_failure: field_5.unwrap_or_default(),
-                    blocked: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "grid")]
+impl<'de> clientgen_runtime::de::Object<'de> for EngineState {
+    const EXPECTING: &'static str = "an EngineState object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut importing = None;
+        let mut migrating = None;
+        let mut migration_failure = None;
+        let mut syncing = None;
+        let mut sync_failure = None;
+        let mut integrity_failure = None;
+        let mut blocked = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "importing" => members.read(&key, &mut importing),
+                "migrating" => members.read(&key, &mut migrating),
+                "migrationFailure" => members.read(&key, &mut migration_failure),
+                "syncing" => members.read(&key, &mut syncing),
+                "syncFailure" => members.read(&key, &mut sync_failure),
+                "integrityFailure" => members.read(&key, &mut integrity_failure),
+                "blocked" => members.read(&key, &mut blocked),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            importing: importing.unwrap_or_default(),
+            migrating: migrating.unwrap_or_default(),
+            migration_failure: migration_failure.unwrap_or_default(),
+            syncing: syncing.unwrap_or_default(),
+            sync_failure: sync_failure.unwrap_or_default(),
+            integrity_failure: integrity_failure.unwrap_or_default(),
+            blocked: blocked.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Which events to acknowledge, and how. The server refuses an empty `eventFilter`
 /// ("EventFilter must be specified to ack an event", eventstore Acknowledge); without a
 /// date range it searches the last 24 hours (the parse error of EventUpdateCriteria.Populate
 /// is ignored there, and SOC's own ack_alert tool sends no range).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventAckCriteria {
     /// Query selecting the events.
-    #[serde(rename = "searchFilter")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_filter: Option<String>,
     /// Exact field matches, field name to value; at least one is needed.
-    #[serde(rename = "eventFilter")]
     pub event_filter: serde_json::Map<String, serde_json::Value>,
     /// The time range, in the layout of `dateRangeFormat`.
-    #[serde(rename = "dateRange")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range: Option<String>,
     /// Go time layout of `dateRange`.
-    #[serde(rename = "dateRangeFormat")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range_format: Option<String>,
     /// IANA time zone of `dateRange`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Also mark the events as escalated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub escalate: Option<bool>,
     /// Acknowledge (true) or un-acknowledge (false) the events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledge: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EventAckCriteria {
     /// Creates a value from its required members; the others start empty.
     pub fn new(event_filter: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -2131,669 +2201,654 @@ impl EventAckCriteria {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventAckCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("searchFilter", &self.search_filter)
+            .member("eventFilter", &self.event_filter)
+            .optional("dateRange", &self.date_range)
+            .optional("dateRangeFormat", &self.date_range_format)
+            .optional("timezone", &self.timezone)
+            .optional("escalate", &self.escalate)
+            .optional("acknowledge", &self.acknowledge)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventAckCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventAckCriteria;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventAckCriteria object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventAckCriteria, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "searchFilter" => key.read_once(&mut field_0, &mut map)?,
-                        "eventFilter" => key.read_once(&mut field_1, &mut map)?,
-                        "dateRange" => key.read_once(&mut field_2, &mut map)?,
-                        "dateRangeFormat" => key.read_once(&mut field_3, &mut map)?,
-                        "timezone" => key.read_once(&mut field_4, &mut map)?,
-                        "escalate" => key.read_once(&mut field_5, &mut map)?,
-                        "acknowledge" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventAckCriteria {
-                    search_filter: field_0.unwrap_or_default(),
-                    event_filter: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("eventFilter"))?,
-                    date_range: field_2.unwrap_or_default(),
-                    date_range_format: field_3.unwrap_or_default(),
-                    timezone: field_4.unwrap_or_default(),
-                    escalate: field_5.unwrap_or_default(),
-                    acknowledge: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventAckCriteria {
+    const EXPECTING: &'static str = "an EventAckCriteria object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut search_filter = None;
+        let mut event_filter = None;
+        let mut date_range = None;
+        let mut date_range_format = None;
+        let mut timezone = None;
+        let mut escalate = None;
+        let mut acknowledge = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "searchFilter" => members.read(&key, &mut search_filter),
+                "eventFilter" => members.read(&key, &mut event_filter),
+                "dateRange" => members.read(&key, &mut date_range),
+                "dateRangeFormat" => members.read(&key, &mut date_range_format),
+                "timezone" => members.read(&key, &mut timezone),
+                "escalate" => members.read(&key, &mut escalate),
+                "acknowledge" => members.read(&key, &mut acknowledge),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            search_filter: search_filter.unwrap_or_default(),
+            event_filter: clientgen_runtime::de::required(event_filter, "eventFilter")?,
+            date_range: date_range.unwrap_or_default(),
+            date_range_format: date_range_format.unwrap_or_default(),
+            timezone: timezone.unwrap_or_default(),
+            escalate: escalate.unwrap_or_default(),
+            acknowledge: acknowledge.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One event.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "events", feature = "playbooks"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventRecord {
     /// Elasticsearch document id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index the event came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Event time as the server formatted it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Event time, as parsed by the server.
-    #[serde(rename = "Time")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<chrono::DateTime<chrono::Utc>>,
     /// Event type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Relevance score.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// The event's fields, flattened with dotted names.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Map<String, serde_json::Value>>,
     /// Sort values of the event, for paging with `searchAfter`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "events", feature = "playbooks"))]
+impl serde::Serialize for EventRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("source", &self.source)
+            .optional("timestamp", &self.timestamp)
+            .optional("Time", &self.time)
+            .optional("type", &self.r#type)
+            .optional("score", &self.score)
+            .optional("payload", &self.payload)
+            .optional("sort", &self.sort)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "events", feature = "playbooks"))]
 impl<'de> serde::Deserialize<'de> for EventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventRecord;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventRecord object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventRecord, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<f64>> = None;
-                let mut field_6: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field_7: Option<Option<Vec<serde_json::Value>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "source" => key.read_once(&mut field_1, &mut map)?,
-                        "timestamp" => key.read_once(&mut field_2, &mut map)?,
-                        "Time" => key.read_once(&mut field_3, &mut map)?,
-                        "type" => key.read_once(&mut field_4, &mut map)?,
-                        "score" => key.read_once(&mut field_5, &mut map)?,
-                        "payload" => key.read_once(&mut field_6, &mut map)?,
-                        "sort" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventRecord {
-                    id: field_0.unwrap_or_default(),
-                    source: field_1.unwrap_or_default(),
-                    timestamp: field_2.unwrap_or_default(),
-                    time: field_3.unwrap_or_default(),
-                    r#type: field_4.unwrap_or_default(),
-                    score: field_5.unwrap_or_default(),
-                    payload: field_6.unwrap_or_default(),
-                    sort: field_7.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "events", feature = "playbooks"))]
+impl<'de> clientgen_runtime::de::Object<'de> for EventRecord {
+    const EXPECTING: &'static str = "an EventRecord object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut source = None;
+        let mut timestamp = None;
+        let mut time = None;
+        let mut r#type = None;
+        let mut score = None;
+        let mut payload = None;
+        let mut sort = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "source" => members.read(&key, &mut source),
+                "timestamp" => members.read(&key, &mut timestamp),
+                "Time" => members.read(&key, &mut time),
+                "type" => members.read(&key, &mut r#type),
+                "score" => members.read(&key, &mut score),
+                "payload" => members.read(&key, &mut payload),
+                "sort" => members.read(&key, &mut sort),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            source: source.unwrap_or_default(),
+            timestamp: timestamp.unwrap_or_default(),
+            time: time.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            score: score.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            sort: sort.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The search as the server understood it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventSearchCriteria {
     /// The query as given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// The time range as given.
-    #[serde(rename = "dateRange")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range: Option<String>,
     /// Maximum buckets per metric.
-    #[serde(rename = "metricLimit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_limit: Option<i64>,
     /// Maximum events.
-    #[serde(rename = "eventLimit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_limit: Option<i64>,
     /// Start of the range, in the caller's time zone.
-    #[serde(rename = "BeginTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the range, in the caller's time zone.
-    #[serde(rename = "EndTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the search was received (UTC).
-    #[serde(rename = "CreateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventSearchCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("query", &self.query)
+            .optional("dateRange", &self.date_range)
+            .optional("metricLimit", &self.metric_limit)
+            .optional("eventLimit", &self.event_limit)
+            .optional("BeginTime", &self.begin_time)
+            .optional("EndTime", &self.end_time)
+            .optional("CreateTime", &self.create_time)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventSearchCriteria;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventSearchCriteria object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventSearchCriteria, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "query" => key.read_once(&mut field_0, &mut map)?,
-                        "dateRange" => key.read_once(&mut field_1, &mut map)?,
-                        "metricLimit" => key.read_once(&mut field_2, &mut map)?,
-                        "eventLimit" => key.read_once(&mut field_3, &mut map)?,
-                        "BeginTime" => key.read_once(&mut field_4, &mut map)?,
-                        "EndTime" => key.read_once(&mut field_5, &mut map)?,
-                        "CreateTime" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventSearchCriteria {
-                    query: field_0.unwrap_or_default(),
-                    date_range: field_1.unwrap_or_default(),
-                    metric_limit: field_2.unwrap_or_default(),
-                    event_limit: field_3.unwrap_or_default(),
-                    begin_time: field_4.unwrap_or_default(),
-                    end_time: field_5.unwrap_or_default(),
-                    create_time: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventSearchCriteria {
+    const EXPECTING: &'static str = "an EventSearchCriteria object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut query = None;
+        let mut date_range = None;
+        let mut metric_limit = None;
+        let mut event_limit = None;
+        let mut begin_time = None;
+        let mut end_time = None;
+        let mut create_time = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "query" => members.read(&key, &mut query),
+                "dateRange" => members.read(&key, &mut date_range),
+                "metricLimit" => members.read(&key, &mut metric_limit),
+                "eventLimit" => members.read(&key, &mut event_limit),
+                "BeginTime" => members.read(&key, &mut begin_time),
+                "EndTime" => members.read(&key, &mut end_time),
+                "CreateTime" => members.read(&key, &mut create_time),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            query: query.unwrap_or_default(),
+            date_range: date_range.unwrap_or_default(),
+            metric_limit: metric_limit.unwrap_or_default(),
+            event_limit: event_limit.unwrap_or_default(),
+            begin_time: begin_time.unwrap_or_default(),
+            end_time: end_time.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The outcome of an event search.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventSearchResults {
     /// When the search started.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the search finished.
-    #[serde(rename = "completeTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Duration of the search in milliseconds.
-    #[serde(rename = "elapsedMs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<i64>,
     /// Problems met during the search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub criteria: Option<EventSearchCriteria>,
     /// Number of events matching the query (may exceed the events returned).
-    #[serde(rename = "totalEvents")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_events: Option<i64>,
     /// The matching events, up to `eventLimit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventRecord>>,
     /// For `groupby` queries, the buckets of each metric, keyed by metric name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<std::collections::BTreeMap<String, Vec<MetricBucket>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventSearchResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("createTime", &self.create_time)
+            .optional("completeTime", &self.complete_time)
+            .optional("elapsedMs", &self.elapsed_ms)
+            .optional("errors", &self.errors)
+            .optional("criteria", &self.criteria)
+            .optional("totalEvents", &self.total_events)
+            .optional("events", &self.events)
+            .optional("metrics", &self.metrics)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchResults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventSearchResults;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventSearchResults object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventSearchResults, A::Error> {
-                let mut field_0: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<Vec<String>>> = None;
-                let mut field_4: Option<Option<EventSearchCriteria>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<Vec<EventRecord>>> = None;
-                let mut field_7: Option<
-                    Option<std::collections::BTreeMap<String, Vec<MetricBucket>>>,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "createTime" => key.read_once(&mut field_0, &mut map)?,
-                        "completeTime" => key.read_once(&mut field_1, &mut map)?,
-                        "elapsedMs" => key.read_once(&mut field_2, &mut map)?,
-                        "errors" => key.read_once(&mut field_3, &mut map)?,
-                        "criteria" => key.read_once(&mut field_4, &mut map)?,
-                        "totalEvents" => key.read_once(&mut field_5, &mut map)?,
-                        "events" => key.read_once(&mut field_6, &mut map)?,
-                        "metrics" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventSearchResults {
-                    create_time: field_0.unwrap_or_default(),
-                    complete_time: field_1.unwrap_or_default(),
-                    elapsed_ms: field_2.unwrap_or_default(),
-                    errors: field_3.unwrap_or_default(),
-                    criteria: field_4.unwrap_or_default(),
-                    total_events: field_5.unwrap_or_default(),
-                    events: field_6.unwrap_or_default(),
-                    metrics: field_7.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventSearchResults {
+    const EXPECTING: &'static str = "an EventSearchResults object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut create_time = None;
+        let mut complete_time = None;
+        let mut elapsed_ms = None;
+        let mut errors = None;
+        let mut criteria = None;
+        let mut total_events = None;
+        let mut events = None;
+        let mut metrics = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "createTime" => members.read(&key, &mut create_time),
+                "completeTime" => members.read(&key, &mut complete_time),
+                "elapsedMs" => members.read(&key, &mut elapsed_ms),
+                "errors" => members.read(&key, &mut errors),
+                "criteria" => members.read(&key, &mut criteria),
+                "totalEvents" => members.read(&key, &mut total_events),
+                "events" => members.read(&key, &mut events),
+                "metrics" => members.read(&key, &mut metrics),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            create_time: create_time.unwrap_or_default(),
+            complete_time: complete_time.unwrap_or_default(),
+            elapsed_ms: elapsed_ms.unwrap_or_default(),
+            errors: errors.unwrap_or_default(),
+            criteria: criteria.unwrap_or_default(),
+            total_events: total_events.unwrap_or_default(),
+            events: events.unwrap_or_default(),
+            metrics: metrics.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The update as the server ran it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventUpdateCriteria {
     /// The query as given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// The time range as given.
-    #[serde(rename = "dateRange")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range: Option<String>,
     /// Maximum buckets per metric.
-    #[serde(rename = "metricLimit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_limit: Option<i64>,
     /// Maximum events.
-    #[serde(rename = "eventLimit")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_limit: Option<i64>,
     /// Start of the range, in the caller's time zone.
-    #[serde(rename = "BeginTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the range, in the caller's time zone.
-    #[serde(rename = "EndTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the search was received (UTC).
-    #[serde(rename = "CreateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Scripts the update ran.
-    #[serde(rename = "updateScripts")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_scripts: Option<Vec<String>>,
     /// Whether the update ran asynchronously.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#async: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventUpdateCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("query", &self.query)
+            .optional("dateRange", &self.date_range)
+            .optional("metricLimit", &self.metric_limit)
+            .optional("eventLimit", &self.event_limit)
+            .optional("BeginTime", &self.begin_time)
+            .optional("EndTime", &self.end_time)
+            .optional("CreateTime", &self.create_time)
+            .optional("updateScripts", &self.update_scripts)
+            .optional("async", &self.r#async)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventUpdateCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventUpdateCriteria;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventUpdateCriteria object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventUpdateCriteria, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_7: Option<Option<Vec<String>>> = None;
-                let mut field_8: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "query" => key.read_once(&mut field_0, &mut map)?,
-                        "dateRange" => key.read_once(&mut field_1, &mut map)?,
-                        "metricLimit" => key.read_once(&mut field_2, &mut map)?,
-                        "eventLimit" => key.read_once(&mut field_3, &mut map)?,
-                        "BeginTime" => key.read_once(&mut field_4, &mut map)?,
-                        "EndTime" => key.read_once(&mut field_5, &mut map)?,
-                        "CreateTime" => key.read_once(&mut field_6, &mut map)?,
-                        "updateScripts" => key.read_once(&mut field_7, &mut map)?,
-                        "async" => key.read_once(&mut field_8, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventUpdateCriteria {
-                    query: field_0.unwrap_or_default(),
-                    date_range: field_1.unwrap_or_default(),
-                    metric_limit: field_2.unwrap_or_default(),
-                    event_limit: field_3.unwrap_or_default(),
-                    begin_time: field_4.unwrap_or_default(),
-                    end_time: field_5.unwrap_or_default(),
-                    create_time: field_6.unwrap_or_default(),
-                    update_scripts: field_7.unwrap_or_default(),
-                    r#async: field_8.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventUpdateCriteria {
+    const EXPECTING: &'static str = "an EventUpdateCriteria object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut query = None;
+        let mut date_range = None;
+        let mut metric_limit = None;
+        let mut event_limit = None;
+        let mut begin_time = None;
+        let mut end_time = None;
+        let mut create_time = None;
+        let mut update_scripts = None;
+        let mut r#async = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "query" => members.read(&key, &mut query),
+                "dateRange" => members.read(&key, &mut date_range),
+                "metricLimit" => members.read(&key, &mut metric_limit),
+                "eventLimit" => members.read(&key, &mut event_limit),
+                "BeginTime" => members.read(&key, &mut begin_time),
+                "EndTime" => members.read(&key, &mut end_time),
+                "CreateTime" => members.read(&key, &mut create_time),
+                "updateScripts" => members.read(&key, &mut update_scripts),
+                "async" => members.read(&key, &mut r#async),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            query: query.unwrap_or_default(),
+            date_range: date_range.unwrap_or_default(),
+            metric_limit: metric_limit.unwrap_or_default(),
+            event_limit: event_limit.unwrap_or_default(),
+            begin_time: begin_time.unwrap_or_default(),
+            end_time: end_time.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_scripts: update_scripts.unwrap_or_default(),
+            r#async: r#async.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The outcome of an acknowledgement.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventUpdateResults {
     /// When the update started.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the update finished.
-    #[serde(rename = "completeTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Duration in milliseconds.
-    #[serde(rename = "elapsedMs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<i64>,
     /// Problems met.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub criteria: Option<EventUpdateCriteria>,
     /// Events changed.
-    #[serde(rename = "updatedCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_count: Option<i64>,
     /// Events that already had the requested state.
-    #[serde(rename = "unchangedCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unchanged_count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventUpdateResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("createTime", &self.create_time)
+            .optional("completeTime", &self.complete_time)
+            .optional("elapsedMs", &self.elapsed_ms)
+            .optional("errors", &self.errors)
+            .optional("criteria", &self.criteria)
+            .optional("updatedCount", &self.updated_count)
+            .optional("unchangedCount", &self.unchanged_count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventUpdateResults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventUpdateResults;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventUpdateResults object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventUpdateResults, A::Error> {
-                let mut field_0: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<Vec<String>>> = None;
-                let mut field_4: Option<Option<EventUpdateCriteria>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "createTime" => key.read_once(&mut field_0, &mut map)?,
-                        "completeTime" => key.read_once(&mut field_1, &mut map)?,
-                        "elapsedMs" => key.read_once(&mut field_2, &mut map)?,
-                        "errors" => key.read_once(&mut field_3, &mut map)?,
-                        "criteria" => key.read_once(&mut field_4, &mut map)?,
-                        "updatedCount" => key.read_once(&mut field_5, &mut map)?,
-                        "unchangedCount" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventUpdateResults {
-                    create_time: field_0.unwrap_or_default(),
-                    complete_time: field_1.unwrap_or_default(),
-                    elapsed_ms: field_2.unwrap_or_default(),
-                    errors: field_3.unwrap_or_default(),
-                    criteria: field_4.unwrap_or_default(),
-                    updated_count: field_5.unwrap_or_default(),
-                    unchanged_count: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventUpdateResults {
+    const EXPECTING: &'static str = "an EventUpdateResults object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut create_time = None;
+        let mut complete_time = None;
+        let mut elapsed_ms = None;
+        let mut errors = None;
+        let mut criteria = None;
+        let mut updated_count = None;
+        let mut unchanged_count = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "createTime" => members.read(&key, &mut create_time),
+                "completeTime" => members.read(&key, &mut complete_time),
+                "elapsedMs" => members.read(&key, &mut elapsed_ms),
+                "errors" => members.read(&key, &mut errors),
+                "criteria" => members.read(&key, &mut criteria),
+                "updatedCount" => members.read(&key, &mut updated_count),
+                "unchangedCount" => members.read(&key, &mut unchanged_count),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            create_time: create_time.unwrap_or_default(),
+            complete_time: complete_time.unwrap_or_default(),
+            elapsed_ms: elapsed_ms.unwrap_or_default(),
+            errors: errors.unwrap_or_default(),
+            criteria: criteria.unwrap_or_default(),
+            updated_count: updated_count.unwrap_or_default(),
+            unchanged_count: unchanged_count.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A fresh public id.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GeneratedPublicId {
     /// The id.
-    #[serde(rename = "publicId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "detections")]
+impl serde::Serialize for GeneratedPublicId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("publicId", &self.public_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for GeneratedPublicId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = GeneratedPublicId;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GeneratedPublicId object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GeneratedPublicId, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "publicId" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(GeneratedPublicId {
-                    public_id: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "detections")]
+impl<'de> clientgen_runtime::de::Object<'de> for GeneratedPublicId {
+    const EXPECTING: &'static str = "a GeneratedPublicId object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut public_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "publicId" => members.read(&key, &mut public_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            public_id: public_id.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Node counts and ingest rate.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "grid")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GridHealth {
     /// Nodes that checked in since SOC last started.
-    #[serde(rename = "totalNodeCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_node_count: Option<i64>,
     /// Nodes in a faulty state.
-    #[serde(rename = "unhealthyNodeCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unhealthy_node_count: Option<i64>,
     /// Nodes waiting for a reboot to apply kernel updates.
-    #[serde(rename = "awaitingRebootNodeCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub awaiting_reboot_node_count: Option<i64>,
     /// Events per second currently ingested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eps: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "grid")]
+impl serde::Serialize for GridHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("totalNodeCount", &self.total_node_count)
+            .optional("unhealthyNodeCount", &self.unhealthy_node_count)
+            .optional("awaitingRebootNodeCount", &self.awaiting_reboot_node_count)
+            .optional("eps", &self.eps)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridHealth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = GridHealth;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GridHealth object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GridHealth, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "totalNodeCount" => key.read_once(&mut field_0, &mut map)?,
-                        "unhealthyNodeCount" => key.read_once(&mut field_1, &mut map)?,
-                        "awaitingRebootNodeCount" => {
-                            key.read_once(&mut field_2, &mut map)?
-                        }
-                        "eps" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(GridHealth {
-                    total_node_count: field_0.unwrap_or_default(),
-                    unhealthy_node_count: field_1.unwrap_or_default(),
-                    awaiting_reboot_node_count: field_2.unwrap_or_default(),
-                    eps: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "grid")]
+impl<'de> clientgen_runtime::de::Object<'de> for GridHealth {
+    const EXPECTING: &'static str = "a GridHealth object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total_node_count = None;
+        let mut unhealthy_node_count = None;
+        let mut awaiting_reboot_node_count = None;
+        let mut eps = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "totalNodeCount" => members.read(&key, &mut total_node_count),
+                "unhealthyNodeCount" => members.read(&key, &mut unhealthy_node_count),
+                "awaitingRebootNodeCount" => {
+                    members.read(&key, &mut awaiting_reboot_node_count)
+                }
+                "eps" => members.read(&key, &mut eps),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total_node_count: total_node_count.unwrap_or_default(),
+            unhealthy_node_count: unhealthy_node_count.unwrap_or_default(),
+            awaiting_reboot_node_count: awaiting_reboot_node_count.unwrap_or_default(),
+            eps: eps.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The multipart form of a file import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "grid")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GridImportUpload {
     /// The PCAP or EVTX file to import.
     pub attachment: clientgen_runtime::FilePart,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "grid")]
 impl GridImportUpload {
     /// Creates a value from its required members; the others start empty.
     pub fn new(attachment: clientgen_runtime::FilePart) -> Self {
@@ -2803,118 +2858,121 @@ impl GridImportUpload {
         }
     }
 }
+
+#[cfg(feature = "grid")]
+impl serde::Serialize for GridImportUpload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("attachment", &self.attachment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridImportUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = GridImportUpload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GridImportUpload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GridImportUpload, A::Error> {
-                let mut field_0: Option<clientgen_runtime::FilePart> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "attachment" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(GridImportUpload {
-                    attachment: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("attachment"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "grid")]
+impl<'de> clientgen_runtime::de::Object<'de> for GridImportUpload {
+    const EXPECTING: &'static str = "a GridImportUpload object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut attachment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "attachment" => members.read(&key, &mut attachment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            attachment: clientgen_runtime::de::required(attachment, "attachment")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A Salt minion's membership of the grid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "grid")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GridMember {
     /// Minion id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Host name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Role the node was set up with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<GridMemberStatus>,
     /// Fingerprint of the minion's key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "grid")]
+impl serde::Serialize for GridMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("role", &self.role)
+            .optional("status", &self.status)
+            .optional("fingerprint", &self.fingerprint)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = GridMember;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GridMember object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GridMember, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<GridMemberStatus>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "role" => key.read_once(&mut field_2, &mut map)?,
-                        "status" => key.read_once(&mut field_3, &mut map)?,
-                        "fingerprint" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(GridMember {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    role: field_2.unwrap_or_default(),
-                    status: field_3.unwrap_or_default(),
-                    fingerprint: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "grid")]
+impl<'de> clientgen_runtime::de::Object<'de> for GridMember {
+    const EXPECTING: &'static str = "a GridMember object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut role = None;
+        let mut status = None;
+        let mut fingerprint = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "role" => members.read(&key, &mut role),
+                "status" => members.read(&key, &mut status),
+                "fingerprint" => members.read(&key, &mut fingerprint),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            role: role.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            fingerprint: fingerprint.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Action on a grid member.
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GridMemberOperation {
@@ -2931,6 +2989,8 @@ pub enum GridMemberOperation {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "grid")]
 impl GridMemberOperation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2944,6 +3004,8 @@ impl GridMemberOperation {
         }
     }
 }
+
+#[cfg(feature = "grid")]
 impl From<&str> for GridMemberOperation {
     fn from(value: &str) -> Self {
         match value {
@@ -2956,21 +3018,29 @@ impl From<&str> for GridMemberOperation {
         }
     }
 }
+
+#[cfg(feature = "grid")]
 impl std::fmt::Display for GridMemberOperation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "grid")]
 impl clientgen_runtime::ToParam for GridMemberOperation {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "grid")]
 impl serde::Serialize for GridMemberOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridMemberOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2978,8 +3048,10 @@ impl<'de> serde::Deserialize<'de> for GridMemberOperation {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// State of a grid membership request: the Salt key state, as securityonion-soc
 /// model/gridmember.go names it (a key waiting for acceptance is `unaccepted`).
+#[cfg(feature = "grid")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GridMemberStatus {
@@ -2994,6 +3066,8 @@ pub enum GridMemberStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "grid")]
 impl GridMemberStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3006,6 +3080,8 @@ impl GridMemberStatus {
         }
     }
 }
+
+#[cfg(feature = "grid")]
 impl From<&str> for GridMemberStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3017,21 +3093,29 @@ impl From<&str> for GridMemberStatus {
         }
     }
 }
+
+#[cfg(feature = "grid")]
 impl std::fmt::Display for GridMemberStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "grid")]
 impl clientgen_runtime::ToParam for GridMemberStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "grid")]
 impl serde::Serialize for GridMemberStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridMemberStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3039,516 +3123,493 @@ impl<'de> serde::Deserialize<'de> for GridMemberStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Overall health of a grid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "grid")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GridStatusSummary {
     /// The subgrid this status belongs to; empty for the local grid.
-    #[serde(rename = "gridId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grid_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grid: Option<GridHealth>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<AlertsStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detections: Option<DetectionsStatus>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "grid")]
+impl serde::Serialize for GridStatusSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("gridId", &self.grid_id)
+            .optional("grid", &self.grid)
+            .optional("alerts", &self.alerts)
+            .optional("detections", &self.detections)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for GridStatusSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = GridStatusSummary;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GridStatusSummary object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GridStatusSummary, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<GridHealth>> = None;
-                let mut field_2: Option<Option<AlertsStatus>> = None;
-                let mut field_3: Option<Option<DetectionsStatus>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "gridId" => key.read_once(&mut field_0, &mut map)?,
-                        "grid" => key.read_once(&mut field_1, &mut map)?,
-                        "alerts" => key.read_once(&mut field_2, &mut map)?,
-                        "detections" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(GridStatusSummary {
-                    grid_id: field_0.unwrap_or_default(),
-                    grid: field_1.unwrap_or_default(),
-                    alerts: field_2.unwrap_or_default(),
-                    detections: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "grid")]
+impl<'de> clientgen_runtime::de::Object<'de> for GridStatusSummary {
+    const EXPECTING: &'static str = "a GridStatusSummary object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut grid_id = None;
+        let mut grid = None;
+        let mut alerts = None;
+        let mut detections = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "gridId" => members.read(&key, &mut grid_id),
+                "grid" => members.read(&key, &mut grid),
+                "alerts" => members.read(&key, &mut alerts),
+                "detections" => members.read(&key, &mut detections),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            grid_id: grid_id.unwrap_or_default(),
+            grid: grid.unwrap_or_default(),
+            alerts: alerts.unwrap_or_default(),
+            detections: detections.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Information about the SOC server and the caller.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "info")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info {
     /// Security Onion version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Elasticsearch version.
-    #[serde(rename = "elasticVersion")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elastic_version: Option<String>,
     /// Name of the license the platform is distributed under.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
-    #[serde(rename = "licenseKey")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_key: Option<LicenseKey>,
     /// State of the license key (for example `active`, `expired`, `exceeded`, `unprovisioned`).
-    #[serde(rename = "licenseStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_status: Option<String>,
     /// MAC address of the manager's management interface.
-    #[serde(rename = "mgmtMac")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mgmt_mac: Option<String>,
     /// Client-side settings of the SOC web interface, as a free-form object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Map<String, serde_json::Value>>,
     /// Subgrids known to a manager of managers (empty otherwise).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subgrids: Option<Vec<Subgrid>>,
     /// IANA time zone names the server accepts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezones: Option<Vec<String>>,
     /// Id of the authenticated user or API client.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Custom reports configured on the grid, file name to title.
-    #[serde(rename = "customReports")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_reports: Option<std::collections::BTreeMap<String, String>>,
     /// Whether users must set up a second factor (not meaningful for API clients).
-    #[serde(rename = "forceUserOtp")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_user_otp: Option<bool>,
     /// Server token for the web interface; empty for API clients.
-    #[serde(rename = "srvToken")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub srv_token: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "info")]
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("version", &self.version)
+            .optional("elasticVersion", &self.elastic_version)
+            .optional("license", &self.license)
+            .optional("licenseKey", &self.license_key)
+            .optional("licenseStatus", &self.license_status)
+            .optional("mgmtMac", &self.mgmt_mac)
+            .optional("parameters", &self.parameters)
+            .optional("subgrids", &self.subgrids)
+            .optional("timezones", &self.timezones)
+            .optional("userId", &self.user_id)
+            .optional("customReports", &self.custom_reports)
+            .optional("forceUserOtp", &self.force_user_otp)
+            .optional("srvToken", &self.srv_token)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "info")]
 impl<'de> serde::Deserialize<'de> for Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Info;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Info object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Info, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<LicenseKey>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field_7: Option<Option<Vec<Subgrid>>> = None;
-                let mut field_8: Option<Option<Vec<String>>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<
-                    Option<std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut field_11: Option<Option<bool>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "version" => key.read_once(&mut field_0, &mut map)?,
-                        "elasticVersion" => key.read_once(&mut field_1, &mut map)?,
-                        "license" => key.read_once(&mut field_2, &mut map)?,
-                        "licenseKey" => key.read_once(&mut field_3, &mut map)?,
-                        "licenseStatus" => key.read_once(&mut field_4, &mut map)?,
-                        "mgmtMac" => key.read_once(&mut field_5, &mut map)?,
-                        "parameters" => key.read_once(&mut field_6, &mut map)?,
-                        "subgrids" => key.read_once(&mut field_7, &mut map)?,
-                        "timezones" => key.read_once(&mut field_8, &mut map)?,
-                        "userId" => key.read_once(&mut field_9, &mut map)?,
-                        "customReports" => key.read_once(&mut field_10, &mut map)?,
-                        "forceUserOtp" => key.read_once(&mut field_11, &mut map)?,
-                        "srvToken" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Info {
-                    version: field_0.unwrap_or_default(),
-                    elastic_version: field_1.unwrap_or_default(),
-                    license: field_2.unwrap_or_default(),
-                    license_key: field_3.unwrap_or_default(),
-                    license_status: field_4.unwrap_or_default(),
-                    mgmt_mac: field_5.unwrap_or_default(),
-                    parameters: field_6.unwrap_or_default(),
-                    subgrids: field_7.unwrap_or_default(),
-                    timezones: field_8.unwrap_or_default(),
-                    user_id: field_9.unwrap_or_default(),
-                    custom_reports: field_10.unwrap_or_default(),
-                    force_user_otp: field_11.unwrap_or_default(),
-                    srv_token: field_12.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "info")]
+impl<'de> clientgen_runtime::de::Object<'de> for Info {
+    const EXPECTING: &'static str = "an Info object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut version = None;
+        let mut elastic_version = None;
+        let mut license = None;
+        let mut license_key = None;
+        let mut license_status = None;
+        let mut mgmt_mac = None;
+        let mut parameters = None;
+        let mut subgrids = None;
+        let mut timezones = None;
+        let mut user_id = None;
+        let mut custom_reports = None;
+        let mut force_user_otp = None;
+        let mut srv_token = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "version" => members.read(&key, &mut version),
+                "elasticVersion" => members.read(&key, &mut elastic_version),
+                "license" => members.read(&key, &mut license),
+                "licenseKey" => members.read(&key, &mut license_key),
+                "licenseStatus" => members.read(&key, &mut license_status),
+                "mgmtMac" => members.read(&key, &mut mgmt_mac),
+                "parameters" => members.read(&key, &mut parameters),
+                "subgrids" => members.read(&key, &mut subgrids),
+                "timezones" => members.read(&key, &mut timezones),
+                "userId" => members.read(&key, &mut user_id),
+                "customReports" => members.read(&key, &mut custom_reports),
+                "forceUserOtp" => members.read(&key, &mut force_user_otp),
+                "srvToken" => members.read(&key, &mut srv_token),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            version: version.unwrap_or_default(),
+            elastic_version: elastic_version.unwrap_or_default(),
+            license: license.unwrap_or_default(),
+            license_key: license_key.unwrap_or_default(),
+            license_status: license_status.unwrap_or_default(),
+            mgmt_mac: mgmt_mac.unwrap_or_default(),
+            parameters: parameters.unwrap_or_default(),
+            subgrids: subgrids.unwrap_or_default(),
+            timezones: timezones.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            custom_reports: custom_reports.unwrap_or_default(),
+            force_user_otp: force_user_otp.unwrap_or_default(),
+            srv_token: srv_token.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A PCAP job. `id` and the progress fields are set by the server.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "jobs")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Job {
     /// Id of the job; required when updating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// When the job was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the job finished.
-    #[serde(rename = "completeTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the job last failed.
-    #[serde(rename = "failTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Kind of job (empty for PCAP retrieval).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<JobStatus>,
     /// Number of failed attempts.
-    #[serde(rename = "failCount")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_count: Option<i64>,
     /// Reason of the last failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
     /// Who created the job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Id of the creator.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The sensor that holds the packets.
-    #[serde(rename = "nodeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Legacy name of `nodeId`, still in the model for older callers.
-    #[serde(rename = "sensorId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sensor_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<JobFilter>,
     /// Extension of the produced file.
-    #[serde(rename = "fileExtension")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_extension: Option<String>,
     /// Size of the produced file in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Results of analysis jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<JobResult>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "jobs")]
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("completeTime", &self.complete_time)
+            .optional("failTime", &self.fail_time)
+            .optional("kind", &self.kind)
+            .optional("status", &self.status)
+            .optional("failCount", &self.fail_count)
+            .optional("failure", &self.failure)
+            .optional("owner", &self.owner)
+            .optional("userId", &self.user_id)
+            .optional("nodeId", &self.node_id)
+            .optional("sensorId", &self.sensor_id)
+            .optional("filter", &self.filter)
+            .optional("fileExtension", &self.file_extension)
+            .optional("size", &self.size)
+            .optional("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for Job {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Job;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Job object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Job, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<JobStatus>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<JobFilter>> = None;
-                let mut field_13: Option<Option<String>> = None;
-                let mut field_14: Option<Option<i64>> = None;
-                let mut field_15: Option<Option<Vec<JobResult>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "completeTime" => key.read_once(&mut field_2, &mut map)?,
-                        "failTime" => key.read_once(&mut field_3, &mut map)?,
-                        "kind" => key.read_once(&mut field_4, &mut map)?,
-                        "status" => key.read_once(&mut field_5, &mut map)?,
-                        "failCount" => key.read_once(&mut field_6, &mut map)?,
-                        "failure" => key.read_once(&mut field_7, &mut map)?,
-                        "owner" => key.read_once(&mut field_8, &mut map)?,
-                        "userId" => key.read_once(&mut field_9, &mut map)?,
-                        "nodeId" => key.read_once(&mut field_10, &mut map)?,
-                        "sensorId" => key.read_once(&mut field_11, &mut map)?,
-                        "filter" => key.read_once(&mut field_12, &mut map)?,
-                        "fileExtension" => key.read_once(&mut field_13, &mut map)?,
-                        "size" => key.read_once(&mut field_14, &mut map)?,
-                        "results" => key.read_once(&mut field_15, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Job {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    complete_time: field_2.unwrap_or_default(),
-                    fail_time: field_3.unwrap_or_default(),
-                    kind: field_4.unwrap_or_default(),
-                    status: field_5.unwrap_or_default(),
-                    fail_count: field_6.unwrap_or_default(),
-                    failure: field_7.unwrap_or_default(),
-                    owner: field_8.unwrap_or_default(),
-                    user_id: field_9.unwrap_or_default(),
-                    node_id: field_10.unwrap_or_default(),
-                    sensor_id: field_11.unwrap_or_default(),
-                    filter: field_12.unwrap_or_default(),
-                    file_extension: field_13.unwrap_or_default(),
-                    size: field_14.unwrap_or_default(),
-                    results: field_15.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "jobs")]
+impl<'de> clientgen_runtime::de::Object<'de> for Job {
+    const EXPECTING: &'static str = "a Job object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut complete_time = None;
+        let mut fail_time = None;
+        let mut kind = None;
+        let mut status = None;
+        let mut fail_count = None;
+        let mut failure = None;
+        let mut owner = None;
+        let mut user_id = None;
+        let mut node_id = None;
+        let mut sensor_id = None;
+        let mut filter = None;
+        let mut file_extension = None;
+        let mut size = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "completeTime" => members.read(&key, &mut complete_time),
+                "failTime" => members.read(&key, &mut fail_time),
+                "kind" => members.read(&key, &mut kind),
+                "status" => members.read(&key, &mut status),
+                "failCount" => members.read(&key, &mut fail_count),
+                "failure" => members.read(&key, &mut failure),
+                "owner" => members.read(&key, &mut owner),
+                "userId" => members.read(&key, &mut user_id),
+                "nodeId" => members.read(&key, &mut node_id),
+                "sensorId" => members.read(&key, &mut sensor_id),
+                "filter" => members.read(&key, &mut filter),
+                "fileExtension" => members.read(&key, &mut file_extension),
+                "size" => members.read(&key, &mut size),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            complete_time: complete_time.unwrap_or_default(),
+            fail_time: fail_time.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            fail_count: fail_count.unwrap_or_default(),
+            failure: failure.unwrap_or_default(),
+            owner: owner.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            node_id: node_id.unwrap_or_default(),
+            sensor_id: sensor_id.unwrap_or_default(),
+            filter: filter.unwrap_or_default(),
+            file_extension: file_extension.unwrap_or_default(),
+            size: size.unwrap_or_default(),
+            results: results.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Which packets a PCAP job carves.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "jobs")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobFilter {
     /// For imported PCAPs, the import id.
-    #[serde(rename = "importId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
     /// Start of the time window.
-    #[serde(rename = "beginTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the time window.
-    #[serde(rename = "endTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Source address.
-    #[serde(rename = "srcIp")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src_ip: Option<String>,
     /// Source port.
-    #[serde(rename = "srcPort")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src_port: Option<i64>,
     /// Destination address.
-    #[serde(rename = "dstIp")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_ip: Option<String>,
     /// Destination port.
-    #[serde(rename = "dstPort")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_port: Option<i64>,
     /// Transport protocol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Extra parameters, as a free-form object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "jobs")]
+impl serde::Serialize for JobFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("importId", &self.import_id)
+            .optional("beginTime", &self.begin_time)
+            .optional("endTime", &self.end_time)
+            .optional("srcIp", &self.src_ip)
+            .optional("srcPort", &self.src_port)
+            .optional("dstIp", &self.dst_ip)
+            .optional("dstPort", &self.dst_port)
+            .optional("protocol", &self.protocol)
+            .optional("parameters", &self.parameters)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = JobFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JobFilter object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JobFilter, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "importId" => key.read_once(&mut field_0, &mut map)?,
-                        "beginTime" => key.read_once(&mut field_1, &mut map)?,
-                        "endTime" => key.read_once(&mut field_2, &mut map)?,
-                        "srcIp" => key.read_once(&mut field_3, &mut map)?,
-                        "srcPort" => key.read_once(&mut field_4, &mut map)?,
-                        "dstIp" => key.read_once(&mut field_5, &mut map)?,
-                        "dstPort" => key.read_once(&mut field_6, &mut map)?,
-                        "protocol" => key.read_once(&mut field_7, &mut map)?,
-                        "parameters" => key.read_once(&mut field_8, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(JobFilter {
-                    import_id: field_0.unwrap_or_default(),
-                    begin_time: field_1.unwrap_or_default(),
-                    end_time: field_2.unwrap_or_default(),
-                    src_ip: field_3.unwrap_or_default(),
-                    src_port: field_4.unwrap_or_default(),
-                    dst_ip: field_5.unwrap_or_default(),
-                    dst_port: field_6.unwrap_or_default(),
-                    protocol: field_7.unwrap_or_default(),
-                    parameters: field_8.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "jobs")]
+impl<'de> clientgen_runtime::de::Object<'de> for JobFilter {
+    const EXPECTING: &'static str = "a JobFilter object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut import_id = None;
+        let mut begin_time = None;
+        let mut end_time = None;
+        let mut src_ip = None;
+        let mut src_port = None;
+        let mut dst_ip = None;
+        let mut dst_port = None;
+        let mut protocol = None;
+        let mut parameters = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "importId" => members.read(&key, &mut import_id),
+                "beginTime" => members.read(&key, &mut begin_time),
+                "endTime" => members.read(&key, &mut end_time),
+                "srcIp" => members.read(&key, &mut src_ip),
+                "srcPort" => members.read(&key, &mut src_port),
+                "dstIp" => members.read(&key, &mut dst_ip),
+                "dstPort" => members.read(&key, &mut dst_port),
+                "protocol" => members.read(&key, &mut protocol),
+                "parameters" => members.read(&key, &mut parameters),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            import_id: import_id.unwrap_or_default(),
+            begin_time: begin_time.unwrap_or_default(),
+            end_time: end_time.unwrap_or_default(),
+            src_ip: src_ip.unwrap_or_default(),
+            src_port: src_port.unwrap_or_default(),
+            dst_ip: dst_ip.unwrap_or_default(),
+            dst_port: dst_port.unwrap_or_default(),
+            protocol: protocol.unwrap_or_default(),
+            parameters: parameters.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One result of an analysis job.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "jobs")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobResult {
     /// Analyzer id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Short verdict (a string in model/job.go JobResult).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Full analyzer output, of any JSON type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "jobs")]
+impl serde::Serialize for JobResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("summary", &self.summary)
+            .optional("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = JobResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JobResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JobResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<serde_json::Value>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "summary" => key.read_once(&mut field_1, &mut map)?,
-                        "data" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(JobResult {
-                    id: field_0.unwrap_or_default(),
-                    summary: field_1.unwrap_or_default(),
-                    data: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "jobs")]
+impl<'de> clientgen_runtime::de::Object<'de> for JobResult {
+    const EXPECTING: &'static str = "a JobResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut summary = None;
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "summary" => members.read(&key, &mut summary),
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            summary: summary.unwrap_or_default(),
+            data: data.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// State of a job.
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobStatus {
@@ -3571,6 +3632,8 @@ pub enum JobStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+
+#[cfg(feature = "jobs")]
 impl JobStatus {
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -3583,6 +3646,8 @@ impl JobStatus {
         }
     }
 }
+
+#[cfg(feature = "jobs")]
 impl From<i64> for JobStatus {
     fn from(value: i64) -> Self {
         match value {
@@ -3594,21 +3659,29 @@ impl From<i64> for JobStatus {
         }
     }
 }
+
+#[cfg(feature = "jobs")]
 impl std::fmt::Display for JobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+
+#[cfg(feature = "jobs")]
 impl clientgen_runtime::ToParam for JobStatus {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+
+#[cfg(feature = "jobs")]
 impl serde::Serialize for JobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
+#[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3616,739 +3689,678 @@ impl<'de> serde::Deserialize<'de> for JobStatus {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+
 /// The applied license key (fields as seen in the SOC Go model; inferred where not in the reference).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "info")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LicenseKey {
     /// Identifier of the license.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the license key's product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Organisation the license was issued to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub licensee: Option<String>,
     /// When the license starts to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective: Option<chrono::DateTime<chrono::Utc>>,
     /// Management interface MAC address the license is pinned to, if any.
-    #[serde(rename = "mgmtMac")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mgmt_mac: Option<String>,
     /// Maximum number of subgrids this grid may manage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subgrids: Option<i64>,
     /// When the license expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<chrono::DateTime<chrono::Utc>>,
     /// Maximum number of users (0 for unlimited).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<i64>,
     /// Maximum number of nodes (0 for unlimited).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<i64>,
     /// The SOC URL the license is bound to, if any.
-    #[serde(rename = "socUrl")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soc_url: Option<String>,
     /// The data URL the license is bound to, if any.
-    #[serde(rename = "dataUrl")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_url: Option<String>,
     /// Licensed features; the Connect API needs `api`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "info")]
+impl serde::Serialize for LicenseKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("licensee", &self.licensee)
+            .optional("effective", &self.effective)
+            .optional("mgmtMac", &self.mgmt_mac)
+            .optional("subgrids", &self.subgrids)
+            .optional("expiration", &self.expiration)
+            .optional("users", &self.users)
+            .optional("nodes", &self.nodes)
+            .optional("socUrl", &self.soc_url)
+            .optional("dataUrl", &self.data_url)
+            .optional("features", &self.features)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "info")]
 impl<'de> serde::Deserialize<'de> for LicenseKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = LicenseKey;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LicenseKey object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LicenseKey, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_7: Option<Option<i64>> = None;
-                let mut field_8: Option<Option<i64>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<Vec<String>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "licensee" => key.read_once(&mut field_2, &mut map)?,
-                        "effective" => key.read_once(&mut field_3, &mut map)?,
-                        "mgmtMac" => key.read_once(&mut field_4, &mut map)?,
-                        "subgrids" => key.read_once(&mut field_5, &mut map)?,
-                        "expiration" => key.read_once(&mut field_6, &mut map)?,
-                        "users" => key.read_once(&mut field_7, &mut map)?,
-                        "nodes" => key.read_once(&mut field_8, &mut map)?,
-                        "socUrl" => key.read_once(&mut field_9, &mut map)?,
-                        "dataUrl" => key.read_once(&mut field_10, &mut map)?,
-                        "features" => key.read_once(&mut field_11, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(LicenseKey {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    licensee: field_2.unwrap_or_default(),
-                    effective: field_3.unwrap_or_default(),
-                    mgmt_mac: field_4.unwrap_or_default(),
-                    subgrids: field_5.unwrap_or_default(),
-                    expiration: field_6.unwrap_or_default(),
-                    users: field_7.unwrap_or_default(),
-                    nodes: field_8.unwrap_or_default(),
-                    soc_url: field_9.unwrap_or_default(),
-                    data_url: field_10.unwrap_or_default(),
-                    features: field_11.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "info")]
+impl<'de> clientgen_runtime::de::Object<'de> for LicenseKey {
+    const EXPECTING: &'static str = "a LicenseKey object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut licensee = None;
+        let mut effective = None;
+        let mut mgmt_mac = None;
+        let mut subgrids = None;
+        let mut expiration = None;
+        let mut users = None;
+        let mut nodes = None;
+        let mut soc_url = None;
+        let mut data_url = None;
+        let mut features = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "licensee" => members.read(&key, &mut licensee),
+                "effective" => members.read(&key, &mut effective),
+                "mgmtMac" => members.read(&key, &mut mgmt_mac),
+                "subgrids" => members.read(&key, &mut subgrids),
+                "expiration" => members.read(&key, &mut expiration),
+                "users" => members.read(&key, &mut users),
+                "nodes" => members.read(&key, &mut nodes),
+                "socUrl" => members.read(&key, &mut soc_url),
+                "dataUrl" => members.read(&key, &mut data_url),
+                "features" => members.read(&key, &mut features),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            licensee: licensee.unwrap_or_default(),
+            effective: effective.unwrap_or_default(),
+            mgmt_mac: mgmt_mac.unwrap_or_default(),
+            subgrids: subgrids.unwrap_or_default(),
+            expiration: expiration.unwrap_or_default(),
+            users: users.unwrap_or_default(),
+            nodes: nodes.unwrap_or_default(),
+            soc_url: soc_url.unwrap_or_default(),
+            data_url: data_url.unwrap_or_default(),
+            features: features.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One bucket of a metric.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricBucket {
     /// The grouped values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<serde_json::Value>>,
     /// Number of events in the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for MetricBucket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("keys", &self.keys)
+            .optional("value", &self.value)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for MetricBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = MetricBucket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MetricBucket object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MetricBucket, A::Error> {
-                let mut field_0: Option<Option<Vec<serde_json::Value>>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "keys" => key.read_once(&mut field_0, &mut map)?,
-                        "value" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(MetricBucket {
-                    keys: field_0.unwrap_or_default(),
-                    value: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for MetricBucket {
+    const EXPECTING: &'static str = "a MetricBucket object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut keys = None;
+        let mut value = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "keys" => members.read(&key, &mut keys),
+                "value" => members.read(&key, &mut value),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            keys: keys.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A grid node and its health. Members as in securityonion-soc model/node.go; any the
 /// server adds later are kept as unknown members. Flags such as `lksEnabled` are integers
 /// (0 or 1).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "grid")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
     /// Node id (its Salt minion id).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the node last came online.
-    #[serde(rename = "onlineTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the node last reported.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Time of the node's last report, by its own clock.
-    #[serde(rename = "epochTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub epoch_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Seconds since the node came online.
-    #[serde(rename = "uptimeSeconds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uptime_seconds: Option<i64>,
     /// Description given at setup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Management IP address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Node role (`so-manager`, `so-sensor`, `so-searchnode`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Appliance model, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Picture of the appliance front, if any.
-    #[serde(rename = "imageFront")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_front: Option<String>,
     /// Picture of the appliance back, if any.
-    #[serde(rename = "imageBack")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_back: Option<String>,
     /// Overall status (`ok`, `fault`, `pending`, `unknown`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Status of the node's connection to the manager.
-    #[serde(rename = "connectionStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_status: Option<String>,
     /// Status of the RAID array.
-    #[serde(rename = "raidStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub raid_status: Option<String>,
     /// Status of the node's services.
-    #[serde(rename = "processStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub process_status: Option<String>,
     /// The services' states, as a JSON string.
-    #[serde(rename = "processJson")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub process_json: Option<String>,
     /// Security Onion version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Whether faults on this node are not critical.
-    #[serde(rename = "nonCriticalNode")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_critical_node: Option<bool>,
     /// Events per second produced.
-    #[serde(rename = "productionEps")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub production_eps: Option<i64>,
     /// Events per second consumed.
-    #[serde(rename = "consumptionEps")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumption_eps: Option<i64>,
     /// Events that failed to ingest.
-    #[serde(rename = "failedEvents")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_events: Option<i64>,
     /// Memory in GB.
-    #[serde(rename = "memoryTotalGB")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_total_gb: Option<f64>,
     /// Memory used, percent.
-    #[serde(rename = "memoryUsedPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_used_pct: Option<f64>,
     /// Swap in GB.
-    #[serde(rename = "swapTotalGB")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub swap_total_gb: Option<f64>,
     /// Swap used, percent.
-    #[serde(rename = "swapUsedPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub swap_used_pct: Option<f64>,
     /// CPU used, percent.
-    #[serde(rename = "cpuUsedPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_used_pct: Option<f64>,
     /// Size of the root file system in GB.
-    #[serde(rename = "diskTotalRootGB")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_total_root_gb: Option<f64>,
     /// Root file system used, percent.
-    #[serde(rename = "diskUsedRootPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_used_root_pct: Option<f64>,
     /// Size of /nsm in GB.
-    #[serde(rename = "diskTotalNsmGB")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_total_nsm_gb: Option<f64>,
     /// /nsm used, percent.
-    #[serde(rename = "diskUsedNsmPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_used_nsm_pct: Option<f64>,
     /// Days of PCAP retained.
-    #[serde(rename = "pcapDays")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pcap_days: Option<f64>,
     /// Packet loss of PCAP capture, percent.
-    #[serde(rename = "stenoLossPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub steno_loss_pct: Option<f64>,
     /// Packet loss of Suricata, percent.
-    #[serde(rename = "suriLossPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suri_loss_pct: Option<f64>,
     /// Packet loss of Zeek, percent.
-    #[serde(rename = "zeekLossPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zeek_loss_pct: Option<f64>,
     /// Whether disk encryption (LUKS) is enabled, 0 or 1.
-    #[serde(rename = "lksEnabled")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lks_enabled: Option<i64>,
     /// Whether FIPS mode is enabled, 0 or 1.
-    #[serde(rename = "fpsEnabled")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fps_enabled: Option<i64>,
     /// Grid the node belongs to (set on a manager of managers).
-    #[serde(rename = "gridId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grid_id: Option<String>,
     /// MAC address of the node's management interface.
-    #[serde(rename = "mgmtMac")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mgmt_mac: Option<String>,
     /// State of the event store behind the node (`unknown`, `ok`, `fault`).
-    #[serde(rename = "eventstoreStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eventstore_status: Option<String>,
     /// 1 when the node must reboot to apply kernel updates, else 0.
-    #[serde(rename = "osNeedsRestart")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_needs_restart: Option<i64>,
     /// Seconds since the operating system last booted.
-    #[serde(rename = "osUptimeSeconds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_uptime_seconds: Option<i64>,
     /// Whether the metrics subsystem is available for this node.
-    #[serde(rename = "metricsEnabled")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_enabled: Option<bool>,
     /// Suricata rules loaded, where Suricata runs.
-    #[serde(rename = "suriRulesLoaded")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suri_rules_loaded: Option<i64>,
     /// Suricata rules that failed to load, where Suricata runs.
-    #[serde(rename = "suriRulesFailed")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suri_rules_failed: Option<i64>,
     /// When Suricata last reloaded its rules, as the node reports it (not always RFC 3339, e.g. `+0000` offsets).
-    #[serde(rename = "suriRulesReloadTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suri_rules_reload_time: Option<String>,
     /// State of Suricata rule loading (`ok`, `unknown`).
-    #[serde(rename = "suriRulesStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suri_rules_status: Option<String>,
     /// Capture loss seen on the monitored network, percent.
-    #[serde(rename = "captureLossPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_loss_pct: Option<f64>,
     /// Inbound rate on the monitor interface, megabytes per second.
-    #[serde(rename = "trafficMonInMbs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mon_in_mbs: Option<f64>,
     /// Inbound drop rate on the monitor interface, megabytes per second.
-    #[serde(rename = "trafficMonInDropsMbs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_mon_in_drops_mbs: Option<f64>,
     /// Inbound rate on the management interface, megabytes per second.
-    #[serde(rename = "trafficManInMbs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_man_in_mbs: Option<f64>,
     /// Outbound rate on the management interface, megabytes per second.
-    #[serde(rename = "trafficManOutMbs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_man_out_mbs: Option<f64>,
     /// Events waiting in the queue to be processed.
-    #[serde(rename = "redisQueueSize")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redis_queue_size: Option<i64>,
     /// I/O wait, percent.
-    #[serde(rename = "ioWaitPct")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub io_wait_pct: Option<f64>,
     /// One-minute load average.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub load1m: Option<f64>,
     /// Five-minute load average.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub load5m: Option<f64>,
     /// Fifteen-minute load average.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub load15m: Option<f64>,
     /// Disk used by Elasticsearch, gigabytes.
-    #[serde(rename = "diskUsedElasticGB")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_used_elastic_gb: Option<f64>,
     /// Disk used by InfluxDB (metrics), gigabytes.
-    #[serde(rename = "diskUsedInfluxDbGB")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_used_influx_db_gb: Option<f64>,
     /// Seconds since the node's last completed highstate.
-    #[serde(rename = "highstateAgeSeconds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub highstate_age_seconds: Option<i64>,
     /// Whether guaranteed message delivery is enabled, 0 or 1.
-    #[serde(rename = "gmdEnabled")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gmd_enabled: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "grid")]
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("onlineTime", &self.online_time)
+            .optional("updateTime", &self.update_time)
+            .optional("epochTime", &self.epoch_time)
+            .optional("uptimeSeconds", &self.uptime_seconds)
+            .optional("description", &self.description)
+            .optional("address", &self.address)
+            .optional("role", &self.role)
+            .optional("model", &self.model)
+            .optional("imageFront", &self.image_front)
+            .optional("imageBack", &self.image_back)
+            .optional("status", &self.status)
+            .optional("connectionStatus", &self.connection_status)
+            .optional("raidStatus", &self.raid_status)
+            .optional("processStatus", &self.process_status)
+            .optional("processJson", &self.process_json)
+            .optional("version", &self.version)
+            .optional("nonCriticalNode", &self.non_critical_node)
+            .optional("productionEps", &self.production_eps)
+            .optional("consumptionEps", &self.consumption_eps)
+            .optional("failedEvents", &self.failed_events)
+            .optional("memoryTotalGB", &self.memory_total_gb)
+            .optional("memoryUsedPct", &self.memory_used_pct)
+            .optional("swapTotalGB", &self.swap_total_gb)
+            .optional("swapUsedPct", &self.swap_used_pct)
+            .optional("cpuUsedPct", &self.cpu_used_pct)
+            .optional("diskTotalRootGB", &self.disk_total_root_gb)
+            .optional("diskUsedRootPct", &self.disk_used_root_pct)
+            .optional("diskTotalNsmGB", &self.disk_total_nsm_gb)
+            .optional("diskUsedNsmPct", &self.disk_used_nsm_pct)
+            .optional("pcapDays", &self.pcap_days)
+            .optional("stenoLossPct", &self.steno_loss_pct)
+            .optional("suriLossPct", &self.suri_loss_pct)
+            .optional("zeekLossPct", &self.zeek_loss_pct)
+            .optional("lksEnabled", &self.lks_enabled)
+            .optional("fpsEnabled", &self.fps_enabled)
+            .optional("gridId", &self.grid_id)
+            .optional("mgmtMac", &self.mgmt_mac)
+            .optional("eventstoreStatus", &self.eventstore_status)
+            .optional("osNeedsRestart", &self.os_needs_restart)
+            .optional("osUptimeSeconds", &self.os_uptime_seconds)
+            .optional("metricsEnabled", &self.metrics_enabled)
+            .optional("suriRulesLoaded", &self.suri_rules_loaded)
+            .optional("suriRulesFailed", &self.suri_rules_failed)
+            .optional("suriRulesReloadTime", &self.suri_rules_reload_time)
+            .optional("suriRulesStatus", &self.suri_rules_status)
+            .optional("captureLossPct", &self.capture_loss_pct)
+            .optional("trafficMonInMbs", &self.traffic_mon_in_mbs)
+            .optional("trafficMonInDropsMbs", &self.traffic_mon_in_drops_mbs)
+            .optional("trafficManInMbs", &self.traffic_man_in_mbs)
+            .optional("trafficManOutMbs", &self.traffic_man_out_mbs)
+            .optional("redisQueueSize", &self.redis_queue_size)
+            .optional("ioWaitPct", &self.io_wait_pct)
+            .optional("load1m", &self.load1m)
+            .optional("load5m", &self.load5m)
+            .optional("load15m", &self.load15m)
+            .optional("diskUsedElasticGB", &self.disk_used_elastic_gb)
+            .optional("diskUsedInfluxDbGB", &self.disk_used_influx_db_gb)
+            .optional("highstateAgeSeconds", &self.highstate_age_seconds)
+            .optional("gmdEnabled", &self.gmd_enabled)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "grid")]
 impl<'de> serde::Deserialize<'de> for Node {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Node;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Node object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Node, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<String>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<String>> = None;
-                let mut field_16: Option<Option<String>> = None;
-                let mut field_17: Option<Option<bool>> = None;
-                let mut field_18: Option<Option<i64>> = None;
-                let mut field_19: Option<Option<i64>> = None;
-                let mut field_20: Option<Option<i64>> = None;
-                let mut field_21: Option<Option<f64>> = None;
-                let mut field_22: Option<Option<f64>> = None;
-                let mut field_23: Option<Option<f64>> = None;
-                let mut field_24: Option<Option<f64>> = None;
-                let mut field_25: Option<Option<f64>> = None;
-                let mut field_26: Option<Option<f64>> = None;
-                let mut field_27: Option<Option<f64>> = None;
-                let mut field_28: Option<Option<f64>> = None;
-                let mut field_29: Option<Option<f64>> = None;
-                let mut field_30: Option<Option<f64>> = None;
-                let mut field_31: Option<Option<f64>> = None;
-                let mut field_32: Option<Option<f64>> = None;
-                let mut field_33: Option<Option<f64>> = None;
-                let mut field_34: Option<Option<i64>> = None;
-                let mut field_35: Option<Option<i64>> = None;
-                let mut field_36: Option<Option<String>> = None;
-                let mut field_37: Option<Option<String>> = None;
-                let mut field_38: Option<Option<String>> = None;
-                let mut field_39: Option<Option<i64>> = None;
-                let mut field_40: Option<Option<i64>> = None;
-                let mut field_41: Option<Option<bool>> = None;
-                let mut field_42: Option<Option<i64>> = None;
-                let mut field_43: Option<Option<i64>> = None;
-                let mut field_44: Option<Option<String>> = None;
-                let mut field_45: Option<Option<String>> = None;
-                let mut field_46: Option<Option<f64>> = None;
-                let mut field_47: Option<Option<f64>> = None;
-                let mut field_48: Option<Option<f64>> = None;
-                let mut field_49: Option<Option<f64>> = None;
-                let mut field_50: Option<Option<f64>> = None;
-                let mut field_51: Option<Option<i64>> = None;
-                let mut field_52: Option<Option<f64>> = None;
-                let mut field_53: Option<Option<f64>> = None;
-                let mut field_54: Option<Option<f64>> = None;
-                let mut field_55: Option<Option<f64>> = None;
-                let mut field_56: Option<Option<f64>> = None;
-                let mut field_57: Option<Option<f64>> = None;
-                let mut field_58: Option<Option<i64>> = None;
-                let mut field_59: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "onlineTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "epochTime" => key.read_once(&mut field_3, &mut map)?,
-                        "uptimeSeconds" => key.read_once(&mut field_4, &mut map)?,
-                        "description" => key.read_once(&mut field_5, &mut map)?,
-                        "address" => key.read_once(&mut field_6, &mut map)?,
-                        "role" => key.read_once(&mut field_7, &mut map)?,
-                        "model" => key.read_once(&mut field_8, &mut map)?,
-                        "imageFront" => key.read_once(&mut field_9, &mut map)?,
-                        "imageBack" => key.read_once(&mut field_10, &mut map)?,
-                        "status" => key.read_once(&mut field_11, &mut map)?,
-                        "connectionStatus" => key.read_once(&mut field_12, &mut map)?,
-                        "raidStatus" => key.read_once(&mut field_13, &mut map)?,
-                        "processStatus" => key.read_once(&mut field_14, &mut map)?,
-                        "processJson" => key.read_once(&mut field_15, &mut map)?,
-                        "version" => key.read_once(&mut field_16, &mut map)?,
-                        "nonCriticalNode" => key.read_once(&mut field_17, &mut map)?,
-                        "productionEps" => key.read_once(&mut field_18, &mut map)?,
-                        "consumptionEps" => key.read_once(&mut field_19, &mut map)?,
-                        "failedEvents" => key.read_once(&mut field_20, &mut map)?,
-                        "memoryTotalGB" => key.read_once(&mut field_21, &mut map)?,
-                        "memoryUsedPct" => key.read_once(&mut field_22, &mut map)?,
-                        "swapTotalGB" => key.read_once(&mut field_23, &mut map)?,
-                        "swapUsedPct" => key.read_once(&mut field_24, &mut map)?,
-                        "cpuUsedPct" => key.read_once(&mut field_25, &mut map)?,
-                        "diskTotalRootGB" => key.read_once(&mut field_26, &mut map)?,
-                        "diskUsedRootPct" => key.read_once(&mut field_27, &mut map)?,
-                        "diskTotalNsmGB" => key.read_once(&mut field_28, &mut map)?,
-                        "diskUsedNsmPct" => key.read_once(&mut field_29, &mut map)?,
-                        "pcapDays" => key.read_once(&mut field_30, &mut map)?,
-                        "stenoLossPct" => key.read_once(&mut field_31, &mut map)?,
-                        "suriLossPct" => key.read_once(&mut field_32, &mut map)?,
-                        "zeekLossPct" => key.read_once(&mut field_33, &mut map)?,
-                        "lksEnabled" => key.read_once(&mut field_34, &mut map)?,
-                        "fpsEnabled" => key.read_once(&mut field_35, &mut map)?,
-                        "gridId" => key.read_once(&mut field_36, &mut map)?,
-                        "mgmtMac" => key.read_once(&mut field_37, &mut map)?,
-                        "eventstoreStatus" => key.read_once(&mut field_38, &mut map)?,
-                        "osNeedsRestart" => key.read_once(&mut field_39, &mut map)?,
-                        "osUptimeSeconds" => key.read_once(&mut field_40, &mut map)?,
-                        "metricsEnabled" => key.read_once(&mut field_41, &mut map)?,
-                        "suriRulesLoaded" => key.read_once(&mut field_42, &mut map)?,
-                        "suriRulesFailed" => key.read_once(&mut field_43, &mut map)?,
-                        "suriRulesReloadTime" => key.read_once(&mut field_44, &mut map)?,
-                        "suriRulesStatus" => key.read_once(&mut field_45, &mut map)?,
-                        "captureLossPct" => key.read_once(&mut field_46, &mut map)?,
-                        "trafficMonInMbs" => key.read_once(&mut field_47, &mut map)?,
-                        "trafficMonInDropsMbs" => key.read_once(&mut field_48, &mut map)?,
-                        "trafficManInMbs" => key.read_once(&mut field_49, &mut map)?,
-                        "trafficManOutMbs" => key.read_once(&mut field_50, &mut map)?,
-                        "redisQueueSize" => key.read_once(&mut field_51, &mut map)?,
-                        "ioWaitPct" => key.read_once(&mut field_52, &mut map)?,
-                        "load1m" => key.read_once(&mut field_53, &mut map)?,
-                        "load5m" => key.read_once(&mut field_54, &mut map)?,
-                        "load15m" => key.read_once(&mut field_55, &mut map)?,
-                        "diskUsedElasticGB" => key.read_once(&mut field_56, &mut map)?,
-                        "diskUsedInfluxDbGB" => key.read_once(&mut field_57, &mut map)?,
-                        "highstateAgeSeconds" => key.read_once(&mut field_58, &mut map)?,
-                        "gmdEnabled" => key.read_once(&mut field_59, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Node {
-                    id: field_0.unwrap_or_default(),
-                    online_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    epoch_time: field_3.unwrap_or_default(),
-                    uptime_seconds: field_4.unwrap_or_default(),
-                    description: field_5.unwrap_or_default(),
-                    address: field_6.unwrap_or_default(),
-                    role: field_7.unwrap_or_default(),
-                    model: field_8.unwrap_or_default(),
-                    image_front: field_9.unwrap_or_default(),
-                    image_back: field_10.unwrap_or_default(),
-                    status: field_11.unwrap_or_default(),
-                    connection_status: field_12.unwrap_or_default(),
-                    raid_status: field_13.unwrap_or_default(),
-                    process_status: field_14.unwrap_or_default(),
-                    process_json: field_15.unwrap_or_default(),
-                    version: field_16.unwrap_or_default(),
-                    non_critical_node: field_17.unwrap_or_default(),
-                    production_eps: field_18.unwrap_or_default(),
-                    consumption_eps: field_19.unwrap_or_default(),
-                    failed_events: field_20.unwrap_or_default(),
-                    memory_total_gb: field_21.unwrap_or_default(),
-                    memory_used_pct: field_22.unwrap_or_default(),
-                    swap_total_gb: field_23.unwrap_or_default(),
-                    swap_used_pct: field_24.unwrap_or_default(),
-                    cpu_used_pct: field_25.unwrap_or_default(),
-                    disk_total_root_gb: field_26.unwrap_or_default(),
-                    disk_used_root_pct: field_27.unwrap_or_default(),
-                    disk_total_nsm_gb: field_28.unwrap_or_default(),
-                    disk_used_nsm_pct: field_29.unwrap_or_default(),
-                    pcap_days: field_30.unwrap_or_default(),
-                    steno_loss_pct: field_31.unwrap_or_default(),
-                    suri_loss_pct: field_32.unwrap_or_default(),
-                    zeek_loss_pct: field_33.unwrap_or_default(),
-                    lks_enabled: field_34.unwrap_or_default(),
-                    fps_enabled: field_35.unwrap_or_default(),
-                    grid_id: field_36.unwrap_or_default(),
-                    mgmt_mac: field_37.unwrap_or_default(),
-                    eventstore_status: field_38.unwrap_or_default(),
-                    os_needs_restart: field_39.unwrap_or_default(),
-                    os_uptime_seconds: field_40.unwrap_or_default(),
-                    metrics_enabled: field_41.unwrap_or_default(),
-                    suri_rules_loaded: field_42.unwrap_or_default(),
-                    suri_rules_failed: field_43.unwrap_or_default(),
-                    suri_rules_reload_time: field_44.unwrap_or_default(),
-                    suri_rules_status: field_45.unwrap_or_default(),
-                    capture_loss_pct: field_46.unwrap_or_default(),
-                    traffic_mon_in_mbs: field_47.unwrap_or_default(),
-                    traffic_mon_in_drops_mbs: field_48.unwrap_or_default(),
-                    traffic_man_in_mbs: field_49.unwrap_or_default(),
-                    traffic_man_out_mbs: field_50.unwrap_or_default(),
-                    redis_queue_size: field_51.unwrap_or_default(),
-                    io_wait_pct: field_52.unwrap_or_default(),
-                    load1m: field_53.unwrap_or_default(),
-                    load5m: field_54.unwrap_or_default(),
-                    load15m: field_55.unwrap_or_default(),
-                    disk_used_elastic_gb: field_56.unwrap_or_default(),
-                    disk_used_influx_db_gb: field_57.unwrap_or_default(),
-                    highstate_age_seconds: field_58.unwrap_or_default(),
-                    gmd_enabled: field_59.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "grid")]
+impl<'de> clientgen_runtime::de::Object<'de> for Node {
+    const EXPECTING: &'static str = "a Node object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut online_time = None;
+        let mut update_time = None;
+        let mut epoch_time = None;
+        let mut uptime_seconds = None;
+        let mut description = None;
+        let mut address = None;
+        let mut role = None;
+        let mut model = None;
+        let mut image_front = None;
+        let mut image_back = None;
+        let mut status = None;
+        let mut connection_status = None;
+        let mut raid_status = None;
+        let mut process_status = None;
+        let mut process_json = None;
+        let mut version = None;
+        let mut non_critical_node = None;
+        let mut production_eps = None;
+        let mut consumption_eps = None;
+        let mut failed_events = None;
+        let mut memory_total_gb = None;
+        let mut memory_used_pct = None;
+        let mut swap_total_gb = None;
+        let mut swap_used_pct = None;
+        let mut cpu_used_pct = None;
+        let mut disk_total_root_gb = None;
+        let mut disk_used_root_pct = None;
+        let mut disk_total_nsm_gb = None;
+        let mut disk_used_nsm_pct = None;
+        let mut pcap_days = None;
+        let mut steno_loss_pct = None;
+        let mut suri_loss_pct = None;
+        let mut zeek_loss_pct = None;
+        let mut lks_enabled = None;
+        let mut fps_enabled = None;
+        let mut grid_id = None;
+        let mut mgmt_mac = None;
+        let mut eventstore_status = None;
+        let mut os_needs_restart = None;
+        let mut os_uptime_seconds = None;
+        let mut metrics_enabled = None;
+        let mut suri_rules_loaded = None;
+        let mut suri_rules_failed = None;
+        let mut suri_rules_reload_time = None;
+        let mut suri_rules_status = None;
+        let mut capture_loss_pct = None;
+        let mut traffic_mon_in_mbs = None;
+        let mut traffic_mon_in_drops_mbs = None;
+        let mut traffic_man_in_mbs = None;
+        let mut traffic_man_out_mbs = None;
+        let mut redis_queue_size = None;
+        let mut io_wait_pct = None;
+        let mut load1m = None;
+        let mut load5m = None;
+        let mut load15m = None;
+        let mut disk_used_elastic_gb = None;
+        let mut disk_used_influx_db_gb = None;
+        let mut highstate_age_seconds = None;
+        let mut gmd_enabled = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "onlineTime" => members.read(&key, &mut online_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "epochTime" => members.read(&key, &mut epoch_time),
+                "uptimeSeconds" => members.read(&key, &mut uptime_seconds),
+                "description" => members.read(&key, &mut description),
+                "address" => members.read(&key, &mut address),
+                "role" => members.read(&key, &mut role),
+                "model" => members.read(&key, &mut model),
+                "imageFront" => members.read(&key, &mut image_front),
+                "imageBack" => members.read(&key, &mut image_back),
+                "status" => members.read(&key, &mut status),
+                "connectionStatus" => members.read(&key, &mut connection_status),
+                "raidStatus" => members.read(&key, &mut raid_status),
+                "processStatus" => members.read(&key, &mut process_status),
+                "processJson" => members.read(&key, &mut process_json),
+                "version" => members.read(&key, &mut version),
+                "nonCriticalNode" => members.read(&key, &mut non_critical_node),
+                "productionEps" => members.read(&key, &mut production_eps),
+                "consumptionEps" => members.read(&key, &mut consumption_eps),
+                "failedEvents" => members.read(&key, &mut failed_events),
+                "memoryTotalGB" => members.read(&key, &mut memory_total_gb),
+                "memoryUsedPct" => members.read(&key, &mut memory_used_pct),
+                "swapTotalGB" => members.read(&key, &mut swap_total_gb),
+                "swapUsedPct" => members.read(&key, &mut swap_used_pct),
+                "cpuUsedPct" => members.read(&key, &mut cpu_used_pct),
+                "diskTotalRootGB" => members.read(&key, &mut disk_total_root_gb),
+                "diskUsedRootPct" => members.read(&key, &mut disk_used_root_pct),
+                "diskTotalNsmGB" => members.read(&key, &mut disk_total_nsm_gb),
+                "diskUsedNsmPct" => members.read(&key, &mut disk_used_nsm_pct),
+                "pcapDays" => members.read(&key, &mut pcap_days),
+                "stenoLossPct" => members.read(&key, &mut steno_loss_pct),
+                "suriLossPct" => members.read(&key, &mut suri_loss_pct),
+                "zeekLossPct" => members.read(&key, &mut zeek_loss_pct),
+                "lksEnabled" => members.read(&key, &mut lks_enabled),
+                "fpsEnabled" => members.read(&key, &mut fps_enabled),
+                "gridId" => members.read(&key, &mut grid_id),
+                "mgmtMac" => members.read(&key, &mut mgmt_mac),
+                "eventstoreStatus" => members.read(&key, &mut eventstore_status),
+                "osNeedsRestart" => members.read(&key, &mut os_needs_restart),
+                "osUptimeSeconds" => members.read(&key, &mut os_uptime_seconds),
+                "metricsEnabled" => members.read(&key, &mut metrics_enabled),
+                "suriRulesLoaded" => members.read(&key, &mut suri_rules_loaded),
+                "suriRulesFailed" => members.read(&key, &mut suri_rules_failed),
+                "suriRulesReloadTime" => members.read(&key, &mut suri_rules_reload_time),
+                "suriRulesStatus" => members.read(&key, &mut suri_rules_status),
+                "captureLossPct" => members.read(&key, &mut capture_loss_pct),
+                "trafficMonInMbs" => members.read(&key, &mut traffic_mon_in_mbs),
+                "trafficMonInDropsMbs" => {
+                    members.read(&key, &mut traffic_mon_in_drops_mbs)
+                }
+                "trafficManInMbs" => members.read(&key, &mut traffic_man_in_mbs),
+                "trafficManOutMbs" => members.read(&key, &mut traffic_man_out_mbs),
+                "redisQueueSize" => members.read(&key, &mut redis_queue_size),
+                "ioWaitPct" => members.read(&key, &mut io_wait_pct),
+                "load1m" => members.read(&key, &mut load1m),
+                "load5m" => members.read(&key, &mut load5m),
+                "load15m" => members.read(&key, &mut load15m),
+                "diskUsedElasticGB" => members.read(&key, &mut disk_used_elastic_gb),
+                "diskUsedInfluxDbGB" => members.read(&key, &mut disk_used_influx_db_gb),
+                "highstateAgeSeconds" => members.read(&key, &mut highstate_age_seconds),
+                "gmdEnabled" => members.read(&key, &mut gmd_enabled),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            online_time: online_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            epoch_time: epoch_time.unwrap_or_default(),
+            uptime_seconds: uptime_seconds.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            address: address.unwrap_or_default(),
+            role: role.unwrap_or_default(),
+            model: model.unwrap_or_default(),
+            image_front: image_front.unwrap_or_default(),
+            image_back: image_back.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            connection_status: connection_status.unwrap_or_default(),
+            raid_status: raid_status.unwrap_or_default(),
+            process_status: process_status.unwrap_or_default(),
+            process_json: process_json.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            non_critical_node: non_critical_node.unwrap_or_default(),
+            production_eps: production_eps.unwrap_or_default(),
+            consumption_eps: consumption_eps.unwrap_or_default(),
+            failed_events: failed_events.unwrap_or_default(),
+            memory_total_gb: memory_total_gb.unwrap_or_default(),
+            memory_used_pct: memory_used_pct.unwrap_or_default(),
+            swap_total_gb: swap_total_gb.unwrap_or_default(),
+            swap_used_pct: swap_used_pct.unwrap_or_default(),
+            cpu_used_pct: cpu_used_pct.unwrap_or_default(),
+            disk_total_root_gb: disk_total_root_gb.unwrap_or_default(),
+            disk_used_root_pct: disk_used_root_pct.unwrap_or_default(),
+            disk_total_nsm_gb: disk_total_nsm_gb.unwrap_or_default(),
+            disk_used_nsm_pct: disk_used_nsm_pct.unwrap_or_default(),
+            pcap_days: pcap_days.unwrap_or_default(),
+            steno_loss_pct: steno_loss_pct.unwrap_or_default(),
+            suri_loss_pct: suri_loss_pct.unwrap_or_default(),
+            zeek_loss_pct: zeek_loss_pct.unwrap_or_default(),
+            lks_enabled: lks_enabled.unwrap_or_default(),
+            fps_enabled: fps_enabled.unwrap_or_default(),
+            grid_id: grid_id.unwrap_or_default(),
+            mgmt_mac: mgmt_mac.unwrap_or_default(),
+            eventstore_status: eventstore_status.unwrap_or_default(),
+            os_needs_restart: os_needs_restart.unwrap_or_default(),
+            os_uptime_seconds: os_uptime_seconds.unwrap_or_default(),
+            metrics_enabled: metrics_enabled.unwrap_or_default(),
+            suri_rules_loaded: suri_rules_loaded.unwrap_or_default(),
+            suri_rules_failed: suri_rules_failed.unwrap_or_default(),
+            suri_rules_reload_time: suri_rules_reload_time.unwrap_or_default(),
+            suri_rules_status: suri_rules_status.unwrap_or_default(),
+            capture_loss_pct: capture_loss_pct.unwrap_or_default(),
+            traffic_mon_in_mbs: traffic_mon_in_mbs.unwrap_or_default(),
+            traffic_mon_in_drops_mbs: traffic_mon_in_drops_mbs.unwrap_or_default(),
+            traffic_man_in_mbs: traffic_man_in_mbs.unwrap_or_default(),
+            traffic_man_out_mbs: traffic_man_out_mbs.unwrap_or_default(),
+            redis_queue_size: redis_queue_size.unwrap_or_default(),
+            io_wait_pct: io_wait_pct.unwrap_or_default(),
+            load1m: load1m.unwrap_or_default(),
+            load5m: load5m.unwrap_or_default(),
+            load15m: load15m.unwrap_or_default(),
+            disk_used_elastic_gb: disk_used_elastic_gb.unwrap_or_default(),
+            disk_used_influx_db_gb: disk_used_influx_db_gb.unwrap_or_default(),
+            highstate_age_seconds: highstate_age_seconds.unwrap_or_default(),
+            gmd_enabled: gmd_enabled.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An OAuth 2.0 error answer from Hydra (RFC 6749 section 5.2).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OAuthError {
     /// The OAuth error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// A human-readable explanation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "auth")]
+impl serde::Serialize for OAuthError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("error", &self.error)
+            .optional("error_description", &self.error_description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for OAuthError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = OAuthError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OAuthError object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthError, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "error" => key.read_once(&mut field_0, &mut map)?,
-                        "error_description" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(OAuthError {
-                    error: field_0.unwrap_or_default(),
-                    error_description: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "auth")]
+impl<'de> clientgen_runtime::de::Object<'de> for OAuthError {
+    const EXPECTING: &'static str = "an OAuthError object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut error_description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "error" => members.read(&key, &mut error),
+                "error_description" => members.read(&key, &mut error_description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            error: error.unwrap_or_default(),
+            error_description: error_description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A local change to a detection; which fields apply depends on `type`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Override {
     pub r#type: OverrideType,
     /// Whether the override is applied.
-    #[serde(rename = "isEnabled")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// When the override was created.
-    #[serde(rename = "createdAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it was last changed.
-    #[serde(rename = "updatedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Why the override exists.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// For suppress and threshold, the address or CIDR concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// For suppress and threshold, `by_src`, `by_dst` or `by_either`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
     /// For threshold, `threshold`, `limit` or `both`.
-    #[serde(rename = "thresholdType")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold_type: Option<String>,
     /// For threshold, the number of matches.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// For threshold, the time window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
     /// For modify, the pattern to replace in the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
     /// For modify, the replacement.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// For customFilter (Sigma), the extra filter in YAML.
-    #[serde(rename = "customFilter")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_filter: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "detections")]
 impl Override {
     /// Creates a value from its required members; the others start empty.
     pub fn new(r#type: OverrideType) -> Self {
@@ -4370,91 +4382,106 @@ impl Override {
         }
     }
 }
+
+#[cfg(feature = "detections")]
+impl serde::Serialize for Override {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("type", &self.r#type)
+            .optional("isEnabled", &self.is_enabled)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("note", &self.note)
+            .optional("ip", &self.ip)
+            .optional("track", &self.track)
+            .optional("thresholdType", &self.threshold_type)
+            .optional("count", &self.count)
+            .optional("seconds", &self.seconds)
+            .optional("regex", &self.regex)
+            .optional("value", &self.value)
+            .optional("customFilter", &self.custom_filter)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for Override {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Override;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Override object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Override, A::Error> {
-                let mut field_0: Option<OverrideType> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<i64>> = None;
-                let mut field_9: Option<Option<i64>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "type" => key.read_once(&mut field_0, &mut map)?,
-                        "isEnabled" => key.read_once(&mut field_1, &mut map)?,
-                        "createdAt" => key.read_once(&mut field_2, &mut map)?,
-                        "updatedAt" => key.read_once(&mut field_3, &mut map)?,
-                        "note" => key.read_once(&mut field_4, &mut map)?,
-                        "ip" => key.read_once(&mut field_5, &mut map)?,
-                        "track" => key.read_once(&mut field_6, &mut map)?,
-                        "thresholdType" => key.read_once(&mut field_7, &mut map)?,
-                        "count" => key.read_once(&mut field_8, &mut map)?,
-                        "seconds" => key.read_once(&mut field_9, &mut map)?,
-                        "regex" => key.read_once(&mut field_10, &mut map)?,
-                        "value" => key.read_once(&mut field_11, &mut map)?,
-                        "customFilter" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Override {
-                    r#type: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    is_enabled: field_1.unwrap_or_default(),
-                    created_at: field_2.unwrap_or_default(),
-                    updated_at: field_3.unwrap_or_default(),
-                    note: field_4.unwrap_or_default(),
-                    ip: field_5.unwrap_or_default(),
-                    track: field_6.unwrap_or_default(),
-                    threshold_type: field_7.unwrap_or_default(),
-                    count: field_8.unwrap_or_default(),
-                    seconds: field_9.unwrap_or_default(),
-                    regex: field_10.unwrap_or_default(),
-                    value: field_11.unwrap_or_default(),
-                    custom_filter: field_12.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "detections")]
+impl<'de> clientgen_runtime::de::Object<'de> for Override {
+    const EXPECTING: &'static str = "an Override object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut is_enabled = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut note = None;
+        let mut ip = None;
+        let mut track = None;
+        let mut threshold_type = None;
+        let mut count = None;
+        let mut seconds = None;
+        let mut regex = None;
+        let mut value = None;
+        let mut custom_filter = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "type" => members.read(&key, &mut r#type),
+                "isEnabled" => members.read(&key, &mut is_enabled),
+                "createdAt" => members.read(&key, &mut created_at),
+                "updatedAt" => members.read(&key, &mut updated_at),
+                "note" => members.read(&key, &mut note),
+                "ip" => members.read(&key, &mut ip),
+                "track" => members.read(&key, &mut track),
+                "thresholdType" => members.read(&key, &mut threshold_type),
+                "count" => members.read(&key, &mut count),
+                "seconds" => members.read(&key, &mut seconds),
+                "regex" => members.read(&key, &mut regex),
+                "value" => members.read(&key, &mut value),
+                "customFilter" => members.read(&key, &mut custom_filter),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            r#type: clientgen_runtime::de::required(r#type, "type")?,
+            is_enabled: is_enabled.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            updated_at: updated_at.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            ip: ip.unwrap_or_default(),
+            track: track.unwrap_or_default(),
+            threshold_type: threshold_type.unwrap_or_default(),
+            count: count.unwrap_or_default(),
+            seconds: seconds.unwrap_or_default(),
+            regex: regex.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            custom_filter: custom_filter.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The new note of an override.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "detections")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OverrideNote {
     /// The note.
     pub note: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "detections")]
 impl OverrideNote {
     /// Creates a value from its required members; the others start empty.
     pub fn new(note: String) -> Self {
@@ -4464,45 +4491,48 @@ impl OverrideNote {
         }
     }
 }
+
+#[cfg(feature = "detections")]
+impl serde::Serialize for OverrideNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("note", &self.note)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for OverrideNote {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = OverrideNote;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OverrideNote object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OverrideNote, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "note" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(OverrideNote {
-                    note: field_0.ok_or_else(|| clientgen_runtime::de::missing("note"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "detections")]
+impl<'de> clientgen_runtime::de::Object<'de> for OverrideNote {
+    const EXPECTING: &'static str = "an OverrideNote object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut note = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "note" => members.read(&key, &mut note),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            note: clientgen_runtime::de::required(note, "note")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Kind of override.
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OverrideType {
@@ -4517,6 +4547,8 @@ pub enum OverrideType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "detections")]
 impl OverrideType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4529,6 +4561,8 @@ impl OverrideType {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl From<&str> for OverrideType {
     fn from(value: &str) -> Self {
         match value {
@@ -4540,21 +4574,29 @@ impl From<&str> for OverrideType {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl std::fmt::Display for OverrideType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for OverrideType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "detections")]
 impl serde::Serialize for OverrideType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for OverrideType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4562,168 +4604,165 @@ impl<'de> serde::Deserialize<'de> for OverrideType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One decoded packet of a PCAP job (fields from the SOC Go model; inferred).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "jobs")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Packet {
     /// Position in the capture, from 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Innermost decoded layer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Source MAC address.
-    #[serde(rename = "srcMac")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src_mac: Option<String>,
     /// Destination MAC address.
-    #[serde(rename = "dstMac")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_mac: Option<String>,
     /// Source address.
-    #[serde(rename = "srcIp")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src_ip: Option<String>,
     /// Source port.
-    #[serde(rename = "srcPort")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src_port: Option<i64>,
     /// Destination address.
-    #[serde(rename = "dstIp")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_ip: Option<String>,
     /// Destination port.
-    #[serde(rename = "dstPort")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_port: Option<i64>,
     /// Length in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
     /// Capture time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
     /// TCP sequence number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
     /// TCP acknowledgement number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledge: Option<i64>,
     /// TCP window size.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<i64>,
     /// Checksum.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum: Option<i64>,
     /// TCP flags set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
     /// Payload bytes, base64-encoded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
     /// Offset of the payload in the packet.
-    #[serde(rename = "payloadOffset")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_offset: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "jobs")]
+impl serde::Serialize for Packet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("number", &self.number)
+            .optional("type", &self.r#type)
+            .optional("srcMac", &self.src_mac)
+            .optional("dstMac", &self.dst_mac)
+            .optional("srcIp", &self.src_ip)
+            .optional("srcPort", &self.src_port)
+            .optional("dstIp", &self.dst_ip)
+            .optional("dstPort", &self.dst_port)
+            .optional("length", &self.length)
+            .optional("timestamp", &self.timestamp)
+            .optional("sequence", &self.sequence)
+            .optional("acknowledge", &self.acknowledge)
+            .optional("window", &self.window)
+            .optional("checksum", &self.checksum)
+            .optional("flags", &self.flags)
+            .optional("payload", &self.payload)
+            .optional("payloadOffset", &self.payload_offset)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for Packet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Packet;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Packet object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Packet, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<i64>> = None;
-                let mut field_8: Option<Option<i64>> = None;
-                let mut field_9: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_10: Option<Option<i64>> = None;
-                let mut field_11: Option<Option<i64>> = None;
-                let mut field_12: Option<Option<i64>> = None;
-                let mut field_13: Option<Option<i64>> = None;
-                let mut field_14: Option<Option<Vec<String>>> = None;
-                let mut field_15: Option<Option<String>> = None;
-                let mut field_16: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "number" => key.read_once(&mut field_0, &mut map)?,
-                        "type" => key.read_once(&mut field_1, &mut map)?,
-                        "srcMac" => key.read_once(&mut field_2, &mut map)?,
-                        "dstMac" => key.read_once(&mut field_3, &mut map)?,
-                        "srcIp" => key.read_once(&mut field_4, &mut map)?,
-                        "srcPort" => key.read_once(&mut field_5, &mut map)?,
-                        "dstIp" => key.read_once(&mut field_6, &mut map)?,
-                        "dstPort" => key.read_once(&mut field_7, &mut map)?,
-                        "length" => key.read_once(&mut field_8, &mut map)?,
-                        "timestamp" => key.read_once(&mut field_9, &mut map)?,
-                        "sequence" => key.read_once(&mut field_10, &mut map)?,
-                        "acknowledge" => key.read_once(&mut field_11, &mut map)?,
-                        "window" => key.read_once(&mut field_12, &mut map)?,
-                        "checksum" => key.read_once(&mut field_13, &mut map)?,
-                        "flags" => key.read_once(&mut field_14, &mut map)?,
-                        "payload" => key.read_once(&mut field_15, &mut map)?,
-                        "payloadOffset" => key.read_once(&mut field_16, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Packet {
-                    number: field_0.unwrap_or_default(),
-                    r#type: field_1.unwrap_or_default(),
-                    src_mac: field_2.unwrap_or_default(),
-                    dst_mac: field_3.unwrap_or_default(),
-                    src_ip: field_4.unwrap_or_default(),
-                    src_port: field_5.unwrap_or_default(),
-                    dst_ip: field_6.unwrap_or_default(),
-                    dst_port: field_7.unwrap_or_default(),
-                    length: field_8.unwrap_or_default(),
-                    timestamp: field_9.unwrap_or_default(),
-                    sequence: field_10.unwrap_or_default(),
-                    acknowledge: field_11.unwrap_or_default(),
-                    window: field_12.unwrap_or_default(),
-                    checksum: field_13.unwrap_or_default(),
-                    flags: field_14.unwrap_or_default(),
-                    payload: field_15.unwrap_or_default(),
-                    payload_offset: field_16.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "jobs")]
+impl<'de> clientgen_runtime::de::Object<'de> for Packet {
+    const EXPECTING: &'static str = "a Packet object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut number = None;
+        let mut r#type = None;
+        let mut src_mac = None;
+        let mut dst_mac = None;
+        let mut src_ip = None;
+        let mut src_port = None;
+        let mut dst_ip = None;
+        let mut dst_port = None;
+        let mut length = None;
+        let mut timestamp = None;
+        let mut sequence = None;
+        let mut acknowledge = None;
+        let mut window = None;
+        let mut checksum = None;
+        let mut flags = None;
+        let mut payload = None;
+        let mut payload_offset = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "number" => members.read(&key, &mut number),
+                "type" => members.read(&key, &mut r#type),
+                "srcMac" => members.read(&key, &mut src_mac),
+                "dstMac" => members.read(&key, &mut dst_mac),
+                "srcIp" => members.read(&key, &mut src_ip),
+                "srcPort" => members.read(&key, &mut src_port),
+                "dstIp" => members.read(&key, &mut dst_ip),
+                "dstPort" => members.read(&key, &mut dst_port),
+                "length" => members.read(&key, &mut length),
+                "timestamp" => members.read(&key, &mut timestamp),
+                "sequence" => members.read(&key, &mut sequence),
+                "acknowledge" => members.read(&key, &mut acknowledge),
+                "window" => members.read(&key, &mut window),
+                "checksum" => members.read(&key, &mut checksum),
+                "flags" => members.read(&key, &mut flags),
+                "payload" => members.read(&key, &mut payload),
+                "payloadOffset" => members.read(&key, &mut payload_offset),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            number: number.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            src_mac: src_mac.unwrap_or_default(),
+            dst_mac: dst_mac.unwrap_or_default(),
+            src_ip: src_ip.unwrap_or_default(),
+            src_port: src_port.unwrap_or_default(),
+            dst_ip: dst_ip.unwrap_or_default(),
+            dst_port: dst_port.unwrap_or_default(),
+            length: length.unwrap_or_default(),
+            timestamp: timestamp.unwrap_or_default(),
+            sequence: sequence.unwrap_or_default(),
+            acknowledge: acknowledge.unwrap_or_default(),
+            window: window.unwrap_or_default(),
+            checksum: checksum.unwrap_or_default(),
+            flags: flags.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            payload_offset: payload_offset.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A new password.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PasswordReset {
     /// The new password.
     pub password: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "users")]
 impl PasswordReset {
     /// Creates a value from its required members; the others start empty.
     pub fn new(password: String) -> Self {
@@ -4733,398 +4772,384 @@ impl PasswordReset {
         }
     }
 }
+
+#[cfg(feature = "users")]
+impl serde::Serialize for PasswordReset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("password", &self.password)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for PasswordReset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = PasswordReset;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PasswordReset object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PasswordReset, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "password" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(PasswordReset {
-                    password: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("password"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "users")]
+impl<'de> clientgen_runtime::de::Object<'de> for PasswordReset {
+    const EXPECTING: &'static str = "a PasswordReset object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut password = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "password" => members.read(&key, &mut password),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            password: clientgen_runtime::de::required(password, "password")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A playbook guiding the response to an alert with questions.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "playbooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Playbook {
     /// Id of the playbook.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Detection engine family the playbook is for (`nids`, `sigma`, `yara`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detection_type: Option<String>,
     /// Public id of the one detection the playbook is for; empty when general.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detection_id: Option<String>,
     /// Detection category the playbook is for; may be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detection_category: Option<String>,
     /// Authors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributors: Option<Vec<String>>,
     /// When the playbook was written.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// When the playbook was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<String>,
     /// The questions, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub questions: Option<Vec<PlaybookQuestion>>,
     /// Kind of stored object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// When the object was stored.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the object was last stored.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// User or API client that last stored it.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Operation last applied to the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "playbooks")]
+impl serde::Serialize for Playbook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("detection_type", &self.detection_type)
+            .optional("detection_id", &self.detection_id)
+            .optional("detection_category", &self.detection_category)
+            .optional("contributors", &self.contributors)
+            .optional("created", &self.created)
+            .optional("modified", &self.modified)
+            .optional("questions", &self.questions)
+            .optional("kind", &self.kind)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("userId", &self.user_id)
+            .optional("operation", &self.operation)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "playbooks")]
 impl<'de> serde::Deserialize<'de> for Playbook {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Playbook;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Playbook object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Playbook, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<Vec<String>>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<Vec<PlaybookQuestion>>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_12: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_13: Option<Option<String>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        "detection_type" => key.read_once(&mut field_3, &mut map)?,
-                        "detection_id" => key.read_once(&mut field_4, &mut map)?,
-                        "detection_category" => key.read_once(&mut field_5, &mut map)?,
-                        "contributors" => key.read_once(&mut field_6, &mut map)?,
-                        "created" => key.read_once(&mut field_7, &mut map)?,
-                        "modified" => key.read_once(&mut field_8, &mut map)?,
-                        "questions" => key.read_once(&mut field_9, &mut map)?,
-                        "kind" => key.read_once(&mut field_10, &mut map)?,
-                        "createTime" => key.read_once(&mut field_11, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_12, &mut map)?,
-                        "userId" => key.read_once(&mut field_13, &mut map)?,
-                        "operation" => key.read_once(&mut field_14, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Playbook {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    description: field_2.unwrap_or_default(),
-                    detection_type: field_3.unwrap_or_default(),
-                    detection_id: field_4.unwrap_or_default(),
-                    detection_category: field_5.unwrap_or_default(),
-                    contributors: field_6.unwrap_or_default(),
-                    created: field_7.unwrap_or_default(),
-                    modified: field_8.unwrap_or_default(),
-                    questions: field_9.unwrap_or_default(),
-                    kind: field_10.unwrap_or_default(),
-                    create_time: field_11.unwrap_or_default(),
-                    update_time: field_12.unwrap_or_default(),
-                    user_id: field_13.unwrap_or_default(),
-                    operation: field_14.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "playbooks")]
+impl<'de> clientgen_runtime::de::Object<'de> for Playbook {
+    const EXPECTING: &'static str = "a Playbook object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut description = None;
+        let mut detection_type = None;
+        let mut detection_id = None;
+        let mut detection_category = None;
+        let mut contributors = None;
+        let mut created = None;
+        let mut modified = None;
+        let mut questions = None;
+        let mut kind = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut user_id = None;
+        let mut operation = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                "detection_type" => members.read(&key, &mut detection_type),
+                "detection_id" => members.read(&key, &mut detection_id),
+                "detection_category" => members.read(&key, &mut detection_category),
+                "contributors" => members.read(&key, &mut contributors),
+                "created" => members.read(&key, &mut created),
+                "modified" => members.read(&key, &mut modified),
+                "questions" => members.read(&key, &mut questions),
+                "kind" => members.read(&key, &mut kind),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "userId" => members.read(&key, &mut user_id),
+                "operation" => members.read(&key, &mut operation),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            detection_type: detection_type.unwrap_or_default(),
+            detection_id: detection_id.unwrap_or_default(),
+            detection_category: detection_category.unwrap_or_default(),
+            contributors: contributors.unwrap_or_default(),
+            created: created.unwrap_or_default(),
+            modified: modified.unwrap_or_default(),
+            questions: questions.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One question of a playbook, with the query that answers it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "playbooks")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlaybookQuestion {
     /// The question.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     /// Why the answer helps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
     /// Where the answer can be found.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer_sources: Option<Vec<String>>,
     /// Time range the query is limited to around the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
     /// Sigma query (YAML) answering the question; may hold variables.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// The query in SOC's query language, for the event at hand.
-    #[serde(rename = "oqlQuery")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oql_query: Option<String>,
     /// The query after the alert's values were substituted.
-    #[serde(rename = "filledQuery")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filled_query: Option<String>,
     /// Fields shown for the events the query finds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Events the filled-in query found.
-    #[serde(rename = "queryResults")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_results: Option<Vec<EventRecord>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "playbooks")]
+impl serde::Serialize for PlaybookQuestion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("question", &self.question)
+            .optional("context", &self.context)
+            .optional("answer_sources", &self.answer_sources)
+            .optional("range", &self.range)
+            .optional("query", &self.query)
+            .optional("oqlQuery", &self.oql_query)
+            .optional("filledQuery", &self.filled_query)
+            .optional("fields", &self.fields)
+            .optional("queryResults", &self.query_results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "playbooks")]
 impl<'de> serde::Deserialize<'de> for PlaybookQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = PlaybookQuestion;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PlaybookQuestion object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PlaybookQuestion, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<Vec<String>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<Vec<String>>> = None;
-                let mut field_8: Option<Option<Vec<EventRecord>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "question" => key.read_once(&mut field_0, &mut map)?,
-                        "context" => key.read_once(&mut field_1, &mut map)?,
-                        "answer_sources" => key.read_once(&mut field_2, &mut map)?,
-                        "range" => key.read_once(&mut field_3, &mut map)?,
-                        "query" => key.read_once(&mut field_4, &mut map)?,
-                        "oqlQuery" => key.read_once(&mut field_5, &mut map)?,
-                        "filledQuery" => key.read_once(&mut field_6, &mut map)?,
-                        "fields" => key.read_once(&mut field_7, &mut map)?,
-                        "queryResults" => key.read_once(&mut field_8, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(PlaybookQuestion {
-                    question: field_0.unwrap_or_default(),
-                    context: field_1.unwrap_or_default(),
-                    answer_sources: field_2.unwrap_or_default(),
-                    range: field_3.unwrap_or_default(),
-                    query: field_4.unwrap_or_default(),
-                    oql_query: field_5.unwrap_or_default(),
-                    filled_query: field_6.unwrap_or_default(),
-                    fields: field_7.unwrap_or_default(),
-                    query_results: field_8.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "playbooks")]
+impl<'de> clientgen_runtime::de::Object<'de> for PlaybookQuestion {
+    const EXPECTING: &'static str = "a PlaybookQuestion object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut question = None;
+        let mut context = None;
+        let mut answer_sources = None;
+        let mut range = None;
+        let mut query = None;
+        let mut oql_query = None;
+        let mut filled_query = None;
+        let mut fields = None;
+        let mut query_results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "question" => members.read(&key, &mut question),
+                "context" => members.read(&key, &mut context),
+                "answer_sources" => members.read(&key, &mut answer_sources),
+                "range" => members.read(&key, &mut range),
+                "query" => members.read(&key, &mut query),
+                "oqlQuery" => members.read(&key, &mut oql_query),
+                "filledQuery" => members.read(&key, &mut filled_query),
+                "fields" => members.read(&key, &mut fields),
+                "queryResults" => members.read(&key, &mut query_results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            question: question.unwrap_or_default(),
+            context: context.unwrap_or_default(),
+            answer_sources: answer_sources.unwrap_or_default(),
+            range: range.unwrap_or_default(),
+            query: query.unwrap_or_default(),
+            oql_query: oql_query.unwrap_or_default(),
+            filled_query: filled_query.unwrap_or_default(),
+            fields: fields.unwrap_or_default(),
+            query_results: query_results.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A search running in the event store.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "queries")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryTask {
     /// Task id, used to cancel it.
-    #[serde(rename = "taskId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Subgrid the task runs on; empty for the local grid.
-    #[serde(rename = "gridId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grid_id: Option<String>,
     /// What the task is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// When it started.
-    #[serde(rename = "startTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Milliseconds it has been running.
-    #[serde(rename = "elapsedMs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<i64>,
     /// Whether it can be cancelled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelable: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "queries")]
+impl serde::Serialize for QueryTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("taskId", &self.task_id)
+            .optional("gridId", &self.grid_id)
+            .optional("details", &self.details)
+            .optional("startTime", &self.start_time)
+            .optional("elapsedMs", &self.elapsed_ms)
+            .optional("cancelable", &self.cancelable)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "queries")]
 impl<'de> serde::Deserialize<'de> for QueryTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = QueryTask;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a QueryTask object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<QueryTask, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "taskId" => key.read_once(&mut field_0, &mut map)?,
-                        "gridId" => key.read_once(&mut field_1, &mut map)?,
-                        "details" => key.read_once(&mut field_2, &mut map)?,
-                        "startTime" => key.read_once(&mut field_3, &mut map)?,
-                        "elapsedMs" => key.read_once(&mut field_4, &mut map)?,
-                        "cancelable" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(QueryTask {
-                    task_id: field_0.unwrap_or_default(),
-                    grid_id: field_1.unwrap_or_default(),
-                    details: field_2.unwrap_or_default(),
-                    start_time: field_3.unwrap_or_default(),
-                    elapsed_ms: field_4.unwrap_or_default(),
-                    cancelable: field_5.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "queries")]
+impl<'de> clientgen_runtime::de::Object<'de> for QueryTask {
+    const EXPECTING: &'static str = "a QueryTask object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut task_id = None;
+        let mut grid_id = None;
+        let mut details = None;
+        let mut start_time = None;
+        let mut elapsed_ms = None;
+        let mut cancelable = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "taskId" => members.read(&key, &mut task_id),
+                "gridId" => members.read(&key, &mut grid_id),
+                "details" => members.read(&key, &mut details),
+                "startTime" => members.read(&key, &mut start_time),
+                "elapsedMs" => members.read(&key, &mut elapsed_ms),
+                "cancelable" => members.read(&key, &mut cancelable),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            task_id: task_id.unwrap_or_default(),
+            grid_id: grid_id.unwrap_or_default(),
+            details: details.unwrap_or_default(),
+            start_time: start_time.unwrap_or_default(),
+            elapsed_ms: elapsed_ms.unwrap_or_default(),
+            cancelable: cancelable.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An event attached to a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RelatedEvent {
     /// Id of the related event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was attached.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When it was last changed.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Object kind, `related`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Last audit operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Who attached it.
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Case the event is attached to.
-    #[serde(rename = "caseId")]
     pub case_id: String,
     /// The event's fields; `soc_id` and `soc_timestamp` name the original event.
     pub fields: serde_json::Map<String, serde_json::Value>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl RelatedEvent {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -5144,488 +5169,481 @@ impl RelatedEvent {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for RelatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("kind", &self.kind)
+            .optional("operation", &self.operation)
+            .optional("userId", &self.user_id)
+            .member("caseId", &self.case_id)
+            .member("fields", &self.fields)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for RelatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RelatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RelatedEvent object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RelatedEvent, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "kind" => key.read_once(&mut field_3, &mut map)?,
-                        "operation" => key.read_once(&mut field_4, &mut map)?,
-                        "userId" => key.read_once(&mut field_5, &mut map)?,
-                        "caseId" => key.read_once(&mut field_6, &mut map)?,
-                        "fields" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RelatedEvent {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    kind: field_3.unwrap_or_default(),
-                    operation: field_4.unwrap_or_default(),
-                    user_id: field_5.unwrap_or_default(),
-                    case_id: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing("caseId"))?,
-                    fields: field_7
-                        .ok_or_else(|| clientgen_runtime::de::missing("fields"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for RelatedEvent {
+    const EXPECTING: &'static str = "a RelatedEvent object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut kind = None;
+        let mut operation = None;
+        let mut user_id = None;
+        let mut case_id = None;
+        let mut fields = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "kind" => members.read(&key, &mut kind),
+                "operation" => members.read(&key, &mut operation),
+                "userId" => members.read(&key, &mut user_id),
+                "caseId" => members.read(&key, &mut case_id),
+                "fields" => members.read(&key, &mut fields),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            kind: kind.unwrap_or_default(),
+            operation: operation.unwrap_or_default(),
+            user_id: user_id.unwrap_or_default(),
+            case_id: clientgen_runtime::de::required(case_id, "caseId")?,
+            fields: clientgen_runtime::de::required(fields, "fields")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One configuration setting. `id`, `value` and `nodeId` are what a change sends; every
 /// member marked as metadata describes the setting and is ignored on update.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "config")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Setting {
     /// Dotted id of the setting, one level per dot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The value; a setting applied per node appears once per node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The node the value applies to; empty for the whole grid.
-    #[serde(rename = "nodeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// (metadata) Human-friendly title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// (metadata) What the setting is for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// (metadata) The default value, when `defaultAvailable`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// (metadata) Whether the setting has a default value.
-    #[serde(rename = "defaultAvailable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_available: Option<bool>,
     /// (metadata) Applies only to the grid as a whole.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub global: Option<bool>,
     /// (metadata) Can be set per node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<bool>,
     /// (metadata) The id names a file whose contents the value replaces.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<bool>,
     /// (metadata) Must not be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub readonly: Option<bool>,
     /// (metadata) Read-only in the web interface only.
-    #[serde(rename = "readonlyUi")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub readonly_ui: Option<bool>,
     /// (metadata) The value is masked in the web interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<bool>,
     /// (metadata) Shown only with the advanced settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced: Option<bool>,
     /// (metadata) Edited on several lines.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// (metadata) The setting may be duplicated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicates: Option<bool>,
     /// (metadata) The value may contain Jinja escape characters.
-    #[serde(rename = "jinjaEscaped")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jinja_escaped: Option<bool>,
     /// (metadata) A value must be given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// (metadata) Pattern the value must match.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
     /// (metadata) Message shown when the value does not match `regex`.
-    #[serde(rename = "regexFailureMessage")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regex_failure_message: Option<String>,
     /// (metadata) Syntax the value is checked against, e.g. `yaml`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub syntax: Option<String>,
     /// (metadata) Type the value is converted to before use.
-    #[serde(rename = "forcedType")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forced_type: Option<String>,
     /// (metadata) Documentation page, relative to the documentation URL.
-    #[serde(rename = "helpLink")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help_link: Option<String>,
     /// (metadata) The allowed values, for a choice.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// (metadata) Separator joining several chosen options in one value.
-    #[serde(rename = "optionSeparator")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_separator: Option<String>,
     /// (metadata) How the web interface lays out a structured value.
-    #[serde(rename = "uiElements")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ui_elements: Option<Vec<SettingUiElement>>,
     /// (metadata) Confirmation shown before deleting a structured element.
-    #[serde(rename = "uiElementsDeleteMessage")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ui_elements_delete_message: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "config")]
+impl serde::Serialize for Setting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("value", &self.value)
+            .optional("nodeId", &self.node_id)
+            .optional("title", &self.title)
+            .optional("description", &self.description)
+            .optional("default", &self.default)
+            .optional("defaultAvailable", &self.default_available)
+            .optional("global", &self.global)
+            .optional("node", &self.node)
+            .optional("file", &self.file)
+            .optional("readonly", &self.readonly)
+            .optional("readonlyUi", &self.readonly_ui)
+            .optional("sensitive", &self.sensitive)
+            .optional("advanced", &self.advanced)
+            .optional("multiline", &self.multiline)
+            .optional("duplicates", &self.duplicates)
+            .optional("jinjaEscaped", &self.jinja_escaped)
+            .optional("required", &self.required)
+            .optional("regex", &self.regex)
+            .optional("regexFailureMessage", &self.regex_failure_message)
+            .optional("syntax", &self.syntax)
+            .optional("forcedType", &self.forced_type)
+            .optional("helpLink", &self.help_link)
+            .optional("options", &self.options)
+            .optional("optionSeparator", &self.option_separator)
+            .optional("uiElements", &self.ui_elements)
+            .optional("uiElementsDeleteMessage", &self.ui_elements_delete_message)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "config")]
 impl<'de> serde::Deserialize<'de> for Setting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Setting;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Setting object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Setting, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<bool>> = None;
-                let mut field_8: Option<Option<bool>> = None;
-                let mut field_9: Option<Option<bool>> = None;
-                let mut field_10: Option<Option<bool>> = None;
-                let mut field_11: Option<Option<bool>> = None;
-                let mut field_12: Option<Option<bool>> = None;
-                let mut field_13: Option<Option<bool>> = None;
-                let mut field_14: Option<Option<bool>> = None;
-                let mut field_15: Option<Option<bool>> = None;
-                let mut field_16: Option<Option<bool>> = None;
-                let mut field_17: Option<Option<bool>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<String>> = None;
-                let mut field_21: Option<Option<String>> = None;
-                let mut field_22: Option<Option<String>> = None;
-                let mut field_23: Option<Option<Vec<String>>> = None;
-                let mut field_24: Option<Option<String>> = None;
-                let mut field_25: Option<Option<Vec<SettingUiElement>>> = None;
-                let mut field_26: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "value" => key.read_once(&mut field_1, &mut map)?,
-                        "nodeId" => key.read_once(&mut field_2, &mut map)?,
-                        "title" => key.read_once(&mut field_3, &mut map)?,
-                        "description" => key.read_once(&mut field_4, &mut map)?,
-                        "default" => key.read_once(&mut field_5, &mut map)?,
-                        "defaultAvailable" => key.read_once(&mut field_6, &mut map)?,
-                        "global" => key.read_once(&mut field_7, &mut map)?,
-                        "node" => key.read_once(&mut field_8, &mut map)?,
-                        "file" => key.read_once(&mut field_9, &mut map)?,
-                        "readonly" => key.read_once(&mut field_10, &mut map)?,
-                        "readonlyUi" => key.read_once(&mut field_11, &mut map)?,
-                        "sensitive" => key.read_once(&mut field_12, &mut map)?,
-                        "advanced" => key.read_once(&mut field_13, &mut map)?,
-                        "multiline" => key.read_once(&mut field_14, &mut map)?,
-                        "duplicates" => key.read_once(&mut field_15, &mut map)?,
-                        "jinjaEscaped" => key.read_once(&mut field_16, &mut map)?,
-                        "required" => key.read_once(&mut field_17, &mut map)?,
-                        "regex" => key.read_once(&mut field_18, &mut map)?,
-                        "regexFailureMessage" => key.read_once(&mut field_19, &mut map)?,
-                        "syntax" => key.read_once(&mut field_20, &mut map)?,
-                        "forcedType" => key.read_once(&mut field_21, &mut map)?,
-                        "helpLink" => key.read_once(&mut field_22, &mut map)?,
-                        "options" => key.read_once(&mut field_23, &mut map)?,
-                        "optionSeparator" => key.read_once(&mut field_24, &mut map)?,
-                        "uiElements" => key.read_once(&mut field_25, &mut map)?,
-                        "uiElementsDeleteMessage" => {
-                            key.read_once(&mut field_26, &mut map)?
-                        }
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Setting {
-                    id: field_0.unwrap_or_default(),
-                    value: field_1.unwrap_or_default(),
-                    node_id: field_2.unwrap_or_default(),
-                    title: field_3.unwrap_or_default(),
-                    description: field_4.unwrap_or_default(),
-                    default: field_5.unwrap_or_default(),
-                    default_available: field_6.unwrap_or_default(),
-                    global: field_7.unwrap_or_default(),
-                    node: field_8.unwrap_or_default(),
-                    file: field_9.unwrap_or_default(),
-                    readonly: field_10.unwrap_or_default(),
-                    readonly_ui: field_11.unwrap_or_default(),
-                    sensitive: field_12.unwrap_or_default(),
-                    advanced: field_13.unwrap_or_default(),
-                    multiline: field_14.unwrap_or_default(),
-                    duplicates: field_15.unwrap_or_default(),
-                    jinja_escaped: field_16.unwrap_or_default(),
-                    required: field_17.unwrap_or_default(),
-                    regex: field_18.unwrap_or_default(),
-                    regex_failure_message: field_19.unwrap_or_default(),
-                    syntax: field_20.unwrap_or_default(),
-                    forced_type: field_21.unwrap_or_default(),
-                    help_link: field_22.unwrap_or_default(),
-                    options: field_23.unwrap_or_default(),
-                    option_separator: field_24.unwrap_or_default(),
-                    ui_elements: field_25.unwrap_or_default(),
-                    ui_elements_delete_message: field_26.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "config")]
+impl<'de> clientgen_runtime::de::Object<'de> for Setting {
+    const EXPECTING: &'static str = "a Setting object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut value = None;
+        let mut node_id = None;
+        let mut title = None;
+        let mut description = None;
+        let mut default = None;
+        let mut default_available = None;
+        let mut global = None;
+        let mut node = None;
+        let mut file = None;
+        let mut readonly = None;
+        let mut readonly_ui = None;
+        let mut sensitive = None;
+        let mut advanced = None;
+        let mut multiline = None;
+        let mut duplicates = None;
+        let mut jinja_escaped = None;
+        let mut required = None;
+        let mut regex = None;
+        let mut regex_failure_message = None;
+        let mut syntax = None;
+        let mut forced_type = None;
+        let mut help_link = None;
+        let mut options = None;
+        let mut option_separator = None;
+        let mut ui_elements = None;
+        let mut ui_elements_delete_message = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "value" => members.read(&key, &mut value),
+                "nodeId" => members.read(&key, &mut node_id),
+                "title" => members.read(&key, &mut title),
+                "description" => members.read(&key, &mut description),
+                "default" => members.read(&key, &mut default),
+                "defaultAvailable" => members.read(&key, &mut default_available),
+                "global" => members.read(&key, &mut global),
+                "node" => members.read(&key, &mut node),
+                "file" => members.read(&key, &mut file),
+                "readonly" => members.read(&key, &mut readonly),
+                "readonlyUi" => members.read(&key, &mut readonly_ui),
+                "sensitive" => members.read(&key, &mut sensitive),
+                "advanced" => members.read(&key, &mut advanced),
+                "multiline" => members.read(&key, &mut multiline),
+                "duplicates" => members.read(&key, &mut duplicates),
+                "jinjaEscaped" => members.read(&key, &mut jinja_escaped),
+                "required" => members.read(&key, &mut required),
+                "regex" => members.read(&key, &mut regex),
+                "regexFailureMessage" => members.read(&key, &mut regex_failure_message),
+                "syntax" => members.read(&key, &mut syntax),
+                "forcedType" => members.read(&key, &mut forced_type),
+                "helpLink" => members.read(&key, &mut help_link),
+                "options" => members.read(&key, &mut options),
+                "optionSeparator" => members.read(&key, &mut option_separator),
+                "uiElements" => members.read(&key, &mut ui_elements),
+                "uiElementsDeleteMessage" => {
+                    members.read(&key, &mut ui_elements_delete_message)
+                }
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            node_id: node_id.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            default: default.unwrap_or_default(),
+            default_available: default_available.unwrap_or_default(),
+            global: global.unwrap_or_default(),
+            node: node.unwrap_or_default(),
+            file: file.unwrap_or_default(),
+            readonly: readonly.unwrap_or_default(),
+            readonly_ui: readonly_ui.unwrap_or_default(),
+            sensitive: sensitive.unwrap_or_default(),
+            advanced: advanced.unwrap_or_default(),
+            multiline: multiline.unwrap_or_default(),
+            duplicates: duplicates.unwrap_or_default(),
+            jinja_escaped: jinja_escaped.unwrap_or_default(),
+            required: required.unwrap_or_default(),
+            regex: regex.unwrap_or_default(),
+            regex_failure_message: regex_failure_message.unwrap_or_default(),
+            syntax: syntax.unwrap_or_default(),
+            forced_type: forced_type.unwrap_or_default(),
+            help_link: help_link.unwrap_or_default(),
+            options: options.unwrap_or_default(),
+            option_separator: option_separator.unwrap_or_default(),
+            ui_elements: ui_elements.unwrap_or_default(),
+            ui_elements_delete_message: ui_elements_delete_message.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One field of a structured setting, as the web interface lays it out.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "config")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingUiElement {
     /// Key of the field in the structured value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Label shown for it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Default value, of any JSON type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     /// Whether the field must be filled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Whether the field is read-only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub readonly: Option<bool>,
     /// Whether the field takes several lines.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// Pattern the field must match.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
     /// Message shown when the field does not match `regex`.
-    #[serde(rename = "regexFailureMessage")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regex_failure_message: Option<String>,
     /// Type the field is converted to before use.
-    #[serde(rename = "forcedType")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forced_type: Option<String>,
     /// The allowed values, for a choice.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// Separator joining several chosen options.
-    #[serde(rename = "optionSeparator")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_separator: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "config")]
+impl serde::Serialize for SettingUiElement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("field", &self.field)
+            .optional("label", &self.label)
+            .optional("default", &self.default)
+            .optional("required", &self.required)
+            .optional("readonly", &self.readonly)
+            .optional("multiline", &self.multiline)
+            .optional("regex", &self.regex)
+            .optional("regexFailureMessage", &self.regex_failure_message)
+            .optional("forcedType", &self.forced_type)
+            .optional("options", &self.options)
+            .optional("optionSeparator", &self.option_separator)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "config")]
 impl<'de> serde::Deserialize<'de> for SettingUiElement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SettingUiElement;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SettingUiElement object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SettingUiElement, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<serde_json::Value>> = None;
-                let mut field_3: Option<Option<bool>> = None;
-                let mut field_4: Option<Option<bool>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<Vec<String>>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "field" => key.read_once(&mut field_0, &mut map)?,
-                        "label" => key.read_once(&mut field_1, &mut map)?,
-                        "default" => key.read_once(&mut field_2, &mut map)?,
-                        "required" => key.read_once(&mut field_3, &mut map)?,
-                        "readonly" => key.read_once(&mut field_4, &mut map)?,
-                        "multiline" => key.read_once(&mut field_5, &mut map)?,
-                        "regex" => key.read_once(&mut field_6, &mut map)?,
-                        "regexFailureMessage" => key.read_once(&mut field_7, &mut map)?,
-                        "forcedType" => key.read_once(&mut field_8, &mut map)?,
-                        "options" => key.read_once(&mut field_9, &mut map)?,
-                        "optionSeparator" => key.read_once(&mut field_10, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SettingUiElement {
-                    field: field_0.unwrap_or_default(),
-                    label: field_1.unwrap_or_default(),
-                    default: field_2.unwrap_or_default(),
-                    required: field_3.unwrap_or_default(),
-                    readonly: field_4.unwrap_or_default(),
-                    multiline: field_5.unwrap_or_default(),
-                    regex: field_6.unwrap_or_default(),
-                    regex_failure_message: field_7.unwrap_or_default(),
-                    forced_type: field_8.unwrap_or_default(),
-                    options: field_9.unwrap_or_default(),
-                    option_separator: field_10.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "config")]
+impl<'de> clientgen_runtime::de::Object<'de> for SettingUiElement {
+    const EXPECTING: &'static str = "a SettingUiElement object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field = None;
+        let mut label = None;
+        let mut default = None;
+        let mut required = None;
+        let mut readonly = None;
+        let mut multiline = None;
+        let mut regex = None;
+        let mut regex_failure_message = None;
+        let mut forced_type = None;
+        let mut options = None;
+        let mut option_separator = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "field" => members.read(&key, &mut field),
+                "label" => members.read(&key, &mut label),
+                "default" => members.read(&key, &mut default),
+                "required" => members.read(&key, &mut required),
+                "readonly" => members.read(&key, &mut readonly),
+                "multiline" => members.read(&key, &mut multiline),
+                "regex" => members.read(&key, &mut regex),
+                "regexFailureMessage" => members.read(&key, &mut regex_failure_message),
+                "forcedType" => members.read(&key, &mut forced_type),
+                "options" => members.read(&key, &mut options),
+                "optionSeparator" => members.read(&key, &mut option_separator),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            field: field.unwrap_or_default(),
+            label: label.unwrap_or_default(),
+            default: default.unwrap_or_default(),
+            required: required.unwrap_or_default(),
+            readonly: readonly.unwrap_or_default(),
+            multiline: multiline.unwrap_or_default(),
+            regex: regex.unwrap_or_default(),
+            regex_failure_message: regex_failure_message.unwrap_or_default(),
+            forced_type: forced_type.unwrap_or_default(),
+            options: options.unwrap_or_default(),
+            option_separator: option_separator.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A subgrid reachable from a manager of managers.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "info")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subgrid {
     /// Id to pass as `gridId`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Base URL (HTTPS) of the subgrid's manager.
-    #[serde(rename = "managerUrl")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_url: Option<String>,
     /// API client id this manager uses to reach the subgrid.
-    #[serde(rename = "clientId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The matching secret; SOC blanks it before answering, so it arrives empty.
-    #[serde(rename = "clientSecret")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// Whether the subgrid is in use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// PEM certificate authority trusted for the subgrid, if any.
-    #[serde(rename = "caCertificate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
     /// Whether TLS verification is skipped when calling the subgrid.
-    #[serde(rename = "skipTlsVerify")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_tls_verify: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "info")]
+impl serde::Serialize for Subgrid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("managerUrl", &self.manager_url)
+            .optional("clientId", &self.client_id)
+            .optional("clientSecret", &self.client_secret)
+            .optional("enabled", &self.enabled)
+            .optional("caCertificate", &self.ca_certificate)
+            .optional("skipTlsVerify", &self.skip_tls_verify)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "info")]
 impl<'de> serde::Deserialize<'de> for Subgrid {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Subgrid;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Subgrid object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Subgrid, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<bool>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "managerUrl" => key.read_once(&mut field_1, &mut map)?,
-                        "clientId" => key.read_once(&mut field_2, &mut map)?,
-                        "clientSecret" => key.read_once(&mut field_3, &mut map)?,
-                        "enabled" => key.read_once(&mut field_4, &mut map)?,
-                        "caCertificate" => key.read_once(&mut field_5, &mut map)?,
-                        "skipTlsVerify" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Subgrid {
-                    id: field_0.unwrap_or_default(),
-                    manager_url: field_1.unwrap_or_default(),
-                    client_id: field_2.unwrap_or_default(),
-                    client_secret: field_3.unwrap_or_default(),
-                    enabled: field_4.unwrap_or_default(),
-                    ca_certificate: field_5.unwrap_or_default(),
-                    skip_tls_verify: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "info")]
+impl<'de> clientgen_runtime::de::Object<'de> for Subgrid {
+    const EXPECTING: &'static str = "a Subgrid object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut manager_url = None;
+        let mut client_id = None;
+        let mut client_secret = None;
+        let mut enabled = None;
+        let mut ca_certificate = None;
+        let mut skip_tls_verify = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "managerUrl" => members.read(&key, &mut manager_url),
+                "clientId" => members.read(&key, &mut client_id),
+                "clientSecret" => members.read(&key, &mut client_secret),
+                "enabled" => members.read(&key, &mut enabled),
+                "caCertificate" => members.read(&key, &mut ca_certificate),
+                "skipTlsVerify" => members.read(&key, &mut skip_tls_verify),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            manager_url: manager_url.unwrap_or_default(),
+            client_id: client_id.unwrap_or_default(),
+            client_secret: client_secret.unwrap_or_default(),
+            enabled: enabled.unwrap_or_default(),
+            ca_certificate: ca_certificate.unwrap_or_default(),
+            skip_tls_verify: skip_tls_verify.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Engine to synchronise, or all of them.
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SyncEngine {
@@ -5640,6 +5658,8 @@ pub enum SyncEngine {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "detections")]
 impl SyncEngine {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5652,6 +5672,8 @@ impl SyncEngine {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl From<&str> for SyncEngine {
     fn from(value: &str) -> Self {
         match value {
@@ -5663,21 +5685,29 @@ impl From<&str> for SyncEngine {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl std::fmt::Display for SyncEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for SyncEngine {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "detections")]
 impl serde::Serialize for SyncEngine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for SyncEngine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5685,7 +5715,9 @@ impl<'de> serde::Deserialize<'de> for SyncEngine {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// `full` re-imports every rule; `update` only the changes.
+#[cfg(feature = "detections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SyncType {
@@ -5696,6 +5728,8 @@ pub enum SyncType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "detections")]
 impl SyncType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5706,6 +5740,8 @@ impl SyncType {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl From<&str> for SyncType {
     fn from(value: &str) -> Self {
         match value {
@@ -5715,21 +5751,29 @@ impl From<&str> for SyncType {
         }
     }
 }
+
+#[cfg(feature = "detections")]
 impl std::fmt::Display for SyncType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl clientgen_runtime::ToParam for SyncType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "detections")]
 impl serde::Serialize for SyncType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "detections")]
 impl<'de> serde::Deserialize<'de> for SyncType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5737,16 +5781,19 @@ impl<'de> serde::Deserialize<'de> for SyncType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// The form body of the client credentials exchange.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenRequest {
     /// Always `client_credentials`.
     pub grant_type: TokenRequestGrantType,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "auth")]
 impl TokenRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(grant_type: TokenRequestGrantType) -> Self {
@@ -5756,46 +5803,48 @@ impl TokenRequest {
         }
     }
 }
+
+#[cfg(feature = "auth")]
+impl serde::Serialize for TokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("grant_type", &self.grant_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for TokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TokenRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TokenRequest object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TokenRequest, A::Error> {
-                let mut field_0: Option<TokenRequestGrantType> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "grant_type" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TokenRequest {
-                    grant_type: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("grant_type"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "auth")]
+impl<'de> clientgen_runtime::de::Object<'de> for TokenRequest {
+    const EXPECTING: &'static str = "a TokenRequest object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut grant_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "grant_type" => members.read(&key, &mut grant_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            grant_type: clientgen_runtime::de::required(grant_type, "grant_type")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Always `client_credentials`.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TokenRequestGrantType {
@@ -5804,6 +5853,8 @@ pub enum TokenRequestGrantType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "auth")]
 impl TokenRequestGrantType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5813,6 +5864,8 @@ impl TokenRequestGrantType {
         }
     }
 }
+
+#[cfg(feature = "auth")]
 impl From<&str> for TokenRequestGrantType {
     fn from(value: &str) -> Self {
         match value {
@@ -5821,21 +5874,29 @@ impl From<&str> for TokenRequestGrantType {
         }
     }
 }
+
+#[cfg(feature = "auth")]
 impl std::fmt::Display for TokenRequestGrantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "auth")]
 impl clientgen_runtime::ToParam for TokenRequestGrantType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "auth")]
 impl serde::Serialize for TokenRequestGrantType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for TokenRequestGrantType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5843,149 +5904,143 @@ impl<'de> serde::Deserialize<'de> for TokenRequestGrantType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A SOC user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
     /// Id of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the user was created.
-    #[serde(rename = "createTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<chrono::DateTime<chrono::Utc>>,
     /// When the user was last changed.
-    #[serde(rename = "updateTime")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<chrono::DateTime<chrono::Utc>>,
     /// E-mail address, also the login name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// First name.
-    #[serde(rename = "firstName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(rename = "lastName")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Administrator's note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Roles granted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Account state (empty when active, `locked` when disabled).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Name of the user's Elasticsearch account.
-    #[serde(rename = "searchUsername")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_username: Option<String>,
     /// State of the user's TOTP (authenticator app) second factor, e.g. `enabled`; empty when none.
-    #[serde(rename = "totpStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totp_status: Option<String>,
     /// State of the user's OIDC login link, e.g. `enabled`; empty when none.
-    #[serde(rename = "oidcStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_status: Option<String>,
     /// State of the user's WebAuthn (security key) second factor, e.g. `enabled`; empty when none.
-    #[serde(rename = "webauthnStatus")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webauthn_status: Option<String>,
     /// Whether the password was changed by this request (set by the server when answering an update).
-    #[serde(rename = "passwordChanged")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_changed: Option<bool>,
     /// Initial password, only when creating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "users")]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("createTime", &self.create_time)
+            .optional("updateTime", &self.update_time)
+            .optional("email", &self.email)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("note", &self.note)
+            .optional("roles", &self.roles)
+            .optional("status", &self.status)
+            .optional("searchUsername", &self.search_username)
+            .optional("totpStatus", &self.totp_status)
+            .optional("oidcStatus", &self.oidc_status)
+            .optional("webauthnStatus", &self.webauthn_status)
+            .optional("passwordChanged", &self.password_changed)
+            .optional("password", &self.password)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = User;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a User object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<Vec<String>>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<bool>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "createTime" => key.read_once(&mut field_1, &mut map)?,
-                        "updateTime" => key.read_once(&mut field_2, &mut map)?,
-                        "email" => key.read_once(&mut field_3, &mut map)?,
-                        "firstName" => key.read_once(&mut field_4, &mut map)?,
-                        "lastName" => key.read_once(&mut field_5, &mut map)?,
-                        "note" => key.read_once(&mut field_6, &mut map)?,
-                        "roles" => key.read_once(&mut field_7, &mut map)?,
-                        "status" => key.read_once(&mut field_8, &mut map)?,
-                        "searchUsername" => key.read_once(&mut field_9, &mut map)?,
-                        "totpStatus" => key.read_once(&mut field_10, &mut map)?,
-                        "oidcStatus" => key.read_once(&mut field_11, &mut map)?,
-                        "webauthnStatus" => key.read_once(&mut field_12, &mut map)?,
-                        "passwordChanged" => key.read_once(&mut field_13, &mut map)?,
-                        "password" => key.read_once(&mut field_14, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(User {
-                    id: field_0.unwrap_or_default(),
-                    create_time: field_1.unwrap_or_default(),
-                    update_time: field_2.unwrap_or_default(),
-                    email: field_3.unwrap_or_default(),
-                    first_name: field_4.unwrap_or_default(),
-                    last_name: field_5.unwrap_or_default(),
-                    note: field_6.unwrap_or_default(),
-                    roles: field_7.unwrap_or_default(),
-                    status: field_8.unwrap_or_default(),
-                    search_username: field_9.unwrap_or_default(),
-                    totp_status: field_10.unwrap_or_default(),
-                    oidc_status: field_11.unwrap_or_default(),
-                    webauthn_status: field_12.unwrap_or_default(),
-                    password_changed: field_13.unwrap_or_default(),
-                    password: field_14.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "users")]
+impl<'de> clientgen_runtime::de::Object<'de> for User {
+    const EXPECTING: &'static str = "a User object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut create_time = None;
+        let mut update_time = None;
+        let mut email = None;
+        let mut first_name = None;
+        let mut last_name = None;
+        let mut note = None;
+        let mut roles = None;
+        let mut status = None;
+        let mut search_username = None;
+        let mut totp_status = None;
+        let mut oidc_status = None;
+        let mut webauthn_status = None;
+        let mut password_changed = None;
+        let mut password = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "createTime" => members.read(&key, &mut create_time),
+                "updateTime" => members.read(&key, &mut update_time),
+                "email" => members.read(&key, &mut email),
+                "firstName" => members.read(&key, &mut first_name),
+                "lastName" => members.read(&key, &mut last_name),
+                "note" => members.read(&key, &mut note),
+                "roles" => members.read(&key, &mut roles),
+                "status" => members.read(&key, &mut status),
+                "searchUsername" => members.read(&key, &mut search_username),
+                "totpStatus" => members.read(&key, &mut totp_status),
+                "oidcStatus" => members.read(&key, &mut oidc_status),
+                "webauthnStatus" => members.read(&key, &mut webauthn_status),
+                "passwordChanged" => members.read(&key, &mut password_changed),
+                "password" => members.read(&key, &mut password),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            create_time: create_time.unwrap_or_default(),
+            update_time: update_time.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            first_name: first_name.unwrap_or_default(),
+            last_name: last_name.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            roles: roles.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            search_username: search_username.unwrap_or_default(),
+            totp_status: totp_status.unwrap_or_default(),
+            oidc_status: oidc_status.unwrap_or_default(),
+            webauthn_status: webauthn_status.unwrap_or_default(),
+            password_changed: password_changed.unwrap_or_default(),
+            password: password.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Account action.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserToggle {
@@ -5996,6 +6051,8 @@ pub enum UserToggle {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "users")]
 impl UserToggle {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6006,6 +6063,8 @@ impl UserToggle {
         }
     }
 }
+
+#[cfg(feature = "users")]
 impl From<&str> for UserToggle {
     fn from(value: &str) -> Self {
         match value {
@@ -6015,21 +6074,29 @@ impl From<&str> for UserToggle {
         }
     }
 }
+
+#[cfg(feature = "users")]
 impl std::fmt::Display for UserToggle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "users")]
 impl clientgen_runtime::ToParam for UserToggle {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "users")]
 impl serde::Serialize for UserToggle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserToggle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://api.sekoia.io/v1`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `https://api.sekoia.io/v1`.
 pub const DEFAULT_BASE_URL: &str = "https://api.sekoia.io/v1";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -17,25 +20,29 @@ pub const SERVERS: &[Server] = &[
         description: "Prefix used by Sekoia's automation library (base URL joined with `api/v1`).",
     },
 ];
-///A client for the Sekoia.io API.
+
+/// A client for the Sekoia.io API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
+
     /// Sends `Authorization: Bearer <token>` with every request.
     ///
     /// A Sekoia.io API key, sent as `Authorization: Bearer <key>`. There is no token exchange.
@@ -52,27 +59,32 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("bearerAuth");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -80,6 +92,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -87,22 +100,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -110,6 +127,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -118,6 +136,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -125,6 +144,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -132,682 +152,22 @@ impl Client {
             inner: Transport::builder(DEFAULT_BASE_URL).user_agent("sekoia-client/0.2.0"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
-    ///Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn list_rules_stream<'a>(
-        &'a self,
-        params: &crate::operations::ListRulesParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Rule, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "list_rules",
-            clientgen_runtime::pagination::Position::Offset(0u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.offset = Some(
-                    i64::try_from(position.value()).unwrap_or(i64::MAX),
-                );
-                async move {
-                    let page = self.list_rules(&params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page)
-                        .and_then(|v| v.has_more.as_ref())
-                        .copied();
-                    let next = None;
-                    let items = Some(page).map(|v| v.items).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// List rules
-    ///
-    /// Lists the detection rules visible to the API key, optionally filtered by name. Paging
-    /// works with `limit` plus either `offset` or `page`. (Vendor operation id:
-    /// `get_rules_resource`.)
-    ///
-    /// `GET /sic/conf/rules-catalog/rules` (operation `list_rules`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_rules(
-        &self,
-        params: &crate::operations::ListRulesParams,
-    ) -> Result<crate::types::RuleList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_rules",
-                "/sic/conf/rules-catalog/rules",
-            )
-            .query_opt("match[name]", params.match_name.as_ref())
-            .query_opt("limit", params.limit.as_ref())
-            .query_opt("offset", params.offset.as_ref())
-            .query_opt("page", params.page.as_ref())
-            .query_opt("sort", params.sort.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Create a rule
-    ///
-    /// Creates a detection rule in the community of the API key (or in `community_uuid` when
-    /// given) and returns it. (Vendor operation id: `post_rules_resource`.)
-    ///
-    /// `POST /sic/conf/rules-catalog/rules` (operation `create_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_rule(
-        &self,
-        body: &crate::types::RuleCreate,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_rule",
-                "/sic/conf/rules-catalog/rules",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a rule
-    ///
-    /// Returns one detection rule by its identifier.
-    ///
-    /// `GET /sic/conf/rules-catalog/rules/{uuid}` (operation `get_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule(&self, uuid: &str) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Update a rule
-    ///
-    /// Replaces a detection rule. The body has the same shape, and the same required members,
-    /// as the one used to create a rule.
-    ///
-    /// `PUT /sic/conf/rules-catalog/rules/{uuid}` (operation `update_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_rule(
-        &self,
-        uuid: &str,
-        body: &crate::types::RuleCreate,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete a rule
-    ///
-    /// Deletes a detection rule. Asking again for a rule that was deleted answers 403 rather
-    /// than 404.
-    ///
-    /// `DELETE /sic/conf/rules-catalog/rules/{uuid}` (operation `delete_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 204.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_rule(
-        &self,
-        uuid: &str,
-        params: &crate::operations::DeleteRuleParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
-    }
-    /// Enable a rule
-    ///
-    /// Turns a detection rule on. The request has no body.
-    ///
-    /// `PUT /sic/conf/rules-catalog/rules/{uuid}/enabled` (operation `enable_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn enable_rule(
-        &self,
-        uuid: &str,
-        params: &crate::operations::EnableRuleParams,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "enable_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}/enabled",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Disable a rule
-    ///
-    /// Turns a detection rule off. The request has no body.
-    ///
-    /// `PUT /sic/conf/rules-catalog/rules/{uuid}/disabled` (operation `disable_rule`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn disable_rule(
-        &self,
-        uuid: &str,
-        params: &crate::operations::DisableRuleParams,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "disable_rule",
-                "/sic/conf/rules-catalog/rules/{uuid}/disabled",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Invite a user
-    ///
-    /// Invites a user by e-mail address into one or more communities, each with a list of
-    /// roles. Role identifiers come from the roles listing of the community.
-    ///
-    /// `POST /invitations` (operation `create_invitation`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_invitation(
-        &self,
-        body: &crate::types::InvitationCreate,
-    ) -> Result<crate::types::Invitation, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_invitation",
-                "/invitations",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Runs [`Self::create_event_search_job`], waits for the job by polling [`Self::get_event_search_job`] (intervals growing as `options` says), then streams its results with [`Self::get_event_search_job_events_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].
-    pub async fn search_events<'a>(
-        &'a self,
-        body: &crate::types::EventSearchJobCreate,
-        params: &crate::operations::GetEventSearchJobEventsParams,
-        max_items: Option<usize>,
-        options: clientgen_runtime::jobs::JobOptions,
-    ) -> Result<
-        impl clientgen_runtime::futures::Stream<
-            Item = Result<crate::types::Event, Error>,
-        > + 'a,
-        Error,
-    > {
-        let created = self.create_event_search_job(body).await?;
-        let id = clientgen_runtime::ToParam::to_param(&created.uuid);
-        let done: [serde_json::Value; 1usize] = [serde_json::Value::from(2i64)];
-        let failed: [serde_json::Value; 2usize] = [
-            serde_json::Value::from(3i64),
-            serde_json::Value::from(4i64),
-        ];
-        clientgen_runtime::jobs::wait(
-                "create_event_search_job",
-                options,
-                || {
-                    let id = id.clone();
-                    let (done, failed) = (&done, &failed);
-                    async move {
-                        let job = self.get_event_search_job(&id).await?;
-                        let status = serde_json::to_value(&job.status)
-                            .unwrap_or_default();
-                        let shown = format!("{:?}", job.status);
-                        Ok(
-                            if done.contains(&status) {
-                                clientgen_runtime::jobs::JobState::Done
-                            } else if failed.contains(&status) {
-                                clientgen_runtime::jobs::JobState::Failed(shown)
-                            } else {
-                                clientgen_runtime::jobs::JobState::Running(shown)
-                            },
-                        )
-                    }
-                },
-            )
-            .await?;
-        Ok(self.get_event_search_job_events_stream(&id, params, max_items))
-    }
-    /// Create an event search job
-    ///
-    /// Starts an asynchronous search over the community's events for a query and a time
-    /// window. The response carries the job identifier: poll `get_event_search_job` until the
-    /// status is `2` (done), then read the results with `get_event_search_job_events`. Needs
-    /// the `SIC_READ_INTAKES` permission. (Vendor operation id: `post_event_search_resource`.)
-    ///
-    /// `POST /sic/conf/events/search/jobs` (operation `create_event_search_job`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_event_search_job(
-        &self,
-        body: &crate::types::EventSearchJobCreate,
-    ) -> Result<crate::types::EventSearchJob, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_event_search_job",
-                "/sic/conf/events/search/jobs",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get an event search job
-    ///
-    /// Returns the state of an event search job, in particular its `status`. (Vendor
-    /// operation id: `get_event_search_job_info_resource`.)
-    ///
-    /// `GET /sic/conf/events/search/jobs/{uuid}` (operation `get_event_search_job`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job(
-        &self,
-        uuid: &str,
-    ) -> Result<crate::types::EventSearchJob, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_event_search_job",
-                "/sic/conf/events/search/jobs/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::get_event_search_job_events`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn get_event_search_job_events_stream<'a>(
-        &'a self,
-        uuid: &str,
-        params: &crate::operations::GetEventSearchJobEventsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Event, Error>,
-    > + 'a {
-        let params = params.clone();
-        let uuid = uuid.to_owned();
-        clientgen_runtime::pagination::items(
-            "get_event_search_job_events",
-            clientgen_runtime::pagination::Position::Offset(0u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.offset = Some(
-                    i64::try_from(position.value()).unwrap_or(i64::MAX),
-                );
-                let uuid = uuid.clone();
-                async move {
-                    let page = self.get_event_search_job_events(&uuid, &params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = Some(&page)
-                        .and_then(|v| v.has_more.as_ref())
-                        .copied();
-                    let next = None;
-                    let items = Some(page).map(|v| v.items).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Get the events found by a search job
-    ///
-    /// Returns the events matched by a finished search job, newest first. Call it once the
-    /// job status is `2` (done). (Vendor operation id: `get_event_search_job_events_resource`.)
-    ///
-    /// `GET /sic/conf/events/search/jobs/{uuid}/events` (operation `get_event_search_job_events`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job_events(
-        &self,
-        uuid: &str,
-        params: &crate::operations::GetEventSearchJobEventsParams,
-    ) -> Result<crate::types::EventList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_event_search_job_events",
-                "/sic/conf/events/search/jobs/{uuid}/events",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("limit", params.limit.as_ref())
-            .query_opt("offset", params.offset.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::get_event_search_job_fields`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn get_event_search_job_fields_stream<'a>(
-        &'a self,
-        uuid: &str,
-        params: &crate::operations::GetEventSearchJobFieldsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::EventSearchJobField, Error>,
-    > + 'a {
-        let params = params.clone();
-        let uuid = uuid.to_owned();
-        clientgen_runtime::pagination::items(
-            "get_event_search_job_fields",
-            clientgen_runtime::pagination::Position::Offset(0u64),
-            max_items,
-            move |position| {
-                let mut params = params.clone();
-                params.offset = Some(
-                    i64::try_from(position.value()).unwrap_or(i64::MAX),
-                );
-                let uuid = uuid.clone();
-                async move {
-                    let page = self.get_event_search_job_fields(&uuid, &params).await?;
-                    let total = Some(&page)
-                        .map(|v| &v.total)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = None;
-                    let items = Some(page).map(|v| v.items).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Get the fields seen by a search job
-    ///
-    /// Lists the event fields present in the results of a finished search job, each with its
-    /// type, its description and, when computed, its most common values with their share of
-    /// the events in percent. Call it once the job status is `2` (done).
-    ///
-    /// `GET /sic/conf/events/search/jobs/{uuid}/fields` (operation `get_event_search_job_fields`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job_fields(
-        &self,
-        uuid: &str,
-        params: &crate::operations::GetEventSearchJobFieldsParams,
-    ) -> Result<crate::types::EventSearchJobFieldList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_event_search_job_fields",
-                "/sic/conf/events/search/jobs/{uuid}/fields",
-            )
-            .path_param("uuid", uuid)
-            .query_opt("limit", params.limit.as_ref())
-            .query_opt("offset", params.offset.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::list_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+}
+
+/// Operations tagged `alerts`: built with the feature `alerts` (on by default).
+#[cfg(feature = "alerts")]
+impl Client {
+    /// Every item of [`Self::list_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_alerts_stream<'a>(
         &'a self,
         params: &crate::operations::ListAlertsParams,
@@ -845,6 +205,7 @@ impl Client {
             },
         )
     }
+
     /// List alerts
     ///
     /// Lists alerts, most filters taking comma-separated values (a comma means OR, distinct
@@ -945,6 +306,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get an alert
     ///
     /// Returns one alert, addressed by its UUID or its short identifier. The single-alert view
@@ -989,6 +351,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update an alert
     ///
     /// Changes some properties of an alert; members left out keep their value.
@@ -1031,6 +394,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Trigger a workflow action on an alert
     ///
     /// Applies a workflow action (for example acknowledge, reject or close) to an alert, which
@@ -1074,6 +438,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the comments of an alert
     ///
     /// Returns the comments posted on an alert.
@@ -1114,6 +479,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Comment on an alert
     ///
     /// Posts a new comment on an alert and returns it.
@@ -1156,6 +522,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Activate a countermeasure
     ///
     /// Marks a countermeasure proposed for an alert as active (applied), recording a comment
@@ -1199,6 +566,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Deny a countermeasure
     ///
     /// Marks a countermeasure proposed for an alert as denied (not to be applied), recording a
@@ -1242,7 +610,55 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+}
+
+/// Operations tagged `auth`: built with the feature `auth` (on by default).
+#[cfg(feature = "auth")]
+impl Client {
+    /// Validate the API key
+    ///
+    /// Checks that the bearer token is a valid API key, which makes it a cheap connectivity
+    /// test. An invalid key gets an error whose `message` says the token is invalid.
+    ///
+    /// `GET /apiauth/auth/validate` (operation `validate_api_key`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn validate_api_key(
+        &self,
+    ) -> Result<crate::types::ApiKeyValidation, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "validate_api_key",
+                "/apiauth/auth/validate",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `cases`: built with the feature `cases` (on by default).
+#[cfg(feature = "cases")]
+impl Client {
+    /// Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_cases_stream<'a>(
         &'a self,
         params: &crate::operations::ListCasesParams,
@@ -1280,6 +696,7 @@ impl Client {
             },
         )
     }
+
     /// List cases
     ///
     /// Lists cases, filtered with comma-separated `match[...]` values.
@@ -1325,6 +742,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a case
     ///
     /// Opens a new case and returns it.
@@ -1364,6 +782,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case
     ///
     /// Returns one case.
@@ -1407,6 +826,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a case
     ///
     /// Deletes a case. The alerts it grouped are kept.
@@ -1443,6 +863,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Update a case
     ///
     /// Changes some properties of a case; members left out keep their value.
@@ -1485,7 +906,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_case_comments_stream<'a>(
         &'a self,
         uuid: &str,
@@ -1526,6 +948,7 @@ impl Client {
             },
         )
     }
+
     /// List the comments of a case
     ///
     /// Returns the comments posted on a case.
@@ -1573,6 +996,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Comment on a case
     ///
     /// Posts a new comment on a case and returns it.
@@ -1615,6 +1039,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a comment of a case
     ///
     /// Returns one comment posted on a case.
@@ -1657,6 +1082,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a comment of a case
     ///
     /// Removes one comment from a case.
@@ -1698,6 +1124,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Edit a comment of a case
     ///
     /// Replaces the text of a comment posted on a case and returns the comment.
@@ -1742,6 +1169,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the alerts of a case
     ///
     /// Returns the alerts grouped in a case. No paging parameters are known for this endpoint.
@@ -1782,6 +1210,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Replace the alerts of a case
     ///
     /// Sets the alerts of a case to exactly the given list: alerts left out of the list are
@@ -1826,6 +1255,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Attach alerts to a case
     ///
     /// Adds alerts to a case; the alerts already in the case stay there.
@@ -1868,6 +1298,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Add events to a case
     ///
     /// Attaches events to a case. Events are named by their `__event_id` identifier (as
@@ -1910,6 +1341,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Remove an event from a case
     ///
     /// Detaches one event from a case. The event itself is kept.
@@ -1951,7 +1383,8 @@ impl Client {
         }
         Ok(())
     }
-    ///Every item of [`Self::list_case_tags`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_case_tags`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_case_tags_stream<'a>(
         &'a self,
         params: &crate::operations::ListCaseTagsParams,
@@ -1989,6 +1422,7 @@ impl Client {
             },
         )
     }
+
     /// List case tags
     ///
     /// Lists the tags used on cases.
@@ -2030,241 +1464,11 @@ impl Client {
         }
         response.json()
     }
-    /// Get an intake
-    ///
-    /// Returns one intake, the entry point through which a community sends events.
-    ///
-    /// `GET /sic/conf/intakes/{uuid}` (operation `get_intake`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_intake(&self, uuid: &str) -> Result<crate::types::Intake, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_intake",
-                "/sic/conf/intakes/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get an entity
-    ///
-    /// Returns one entity, a group of intakes alerts are attributed to.
-    ///
-    /// `GET /sic/conf/entities/{uuid}` (operation `get_entity`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_entity(&self, uuid: &str) -> Result<crate::types::Entity, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_entity",
-                "/sic/conf/entities/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a custom status
-    ///
-    /// Returns one status defined by a community for its cases and alerts.
-    ///
-    /// `GET /sic/custom_statuses/{uuid}` (operation `get_custom_status`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_custom_status(
-        &self,
-        uuid: uuid::Uuid,
-    ) -> Result<crate::types::CustomStatus, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_custom_status",
-                "/sic/custom_statuses/{uuid}",
-            )
-            .path_param("uuid", &uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a custom priority
-    ///
-    /// Returns one priority defined by a community for its cases.
-    ///
-    /// `GET /sic/custom_priorities/{uuid}` (operation `get_custom_priority`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_custom_priority(
-        &self,
-        uuid: uuid::Uuid,
-    ) -> Result<crate::types::CustomPriority, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_custom_priority",
-                "/sic/custom_priorities/{uuid}",
-            )
-            .path_param("uuid", &uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a custom verdict
-    ///
-    /// Returns one verdict defined by a community for its cases and alerts.
-    ///
-    /// `GET /sic/custom_verdicts/{uuid}` (operation `get_custom_verdict`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_custom_verdict(
-        &self,
-        uuid: uuid::Uuid,
-    ) -> Result<crate::types::CustomVerdict, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_custom_verdict",
-                "/sic/custom_verdicts/{uuid}",
-            )
-            .path_param("uuid", &uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a kill chain stage
-    ///
-    /// Returns one stage of the cyber kill chain, the steps alerts are mapped to (see the
-    /// alerts' `kill_chain_short_id`).
-    ///
-    /// `GET /sic/kill-chains/{uuid}` (operation `get_kill_chain_stage`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_kill_chain_stage(
-        &self,
-        uuid: &str,
-    ) -> Result<crate::types::KillChainStage, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_kill_chain_stage",
-                "/sic/kill-chains/{uuid}",
-            )
-            .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
+}
+
+/// Operations tagged `communities`: built with the feature `communities` (on by default).
+#[cfg(feature = "communities")]
+impl Client {
     /// Get a community
     ///
     /// Returns one community (a workspace), with its settings and, for a multi-tenant
@@ -2306,12 +1510,311 @@ impl Client {
         }
         response.json()
     }
-    /// Validate the API key
+}
+
+/// Operations tagged `configuration`: built with the feature `configuration` (on by default).
+#[cfg(feature = "configuration")]
+impl Client {
+    /// Get an intake
     ///
-    /// Checks that the bearer token is a valid API key, which makes it a cheap connectivity
-    /// test. An invalid key gets an error whose `message` says the token is invalid.
+    /// Returns one intake, the entry point through which a community sends events.
     ///
-    /// `GET /apiauth/auth/validate` (operation `validate_api_key`).
+    /// `GET /sic/conf/intakes/{uuid}` (operation `get_intake`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_intake(&self, uuid: &str) -> Result<crate::types::Intake, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_intake",
+                "/sic/conf/intakes/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get an entity
+    ///
+    /// Returns one entity, a group of intakes alerts are attributed to.
+    ///
+    /// `GET /sic/conf/entities/{uuid}` (operation `get_entity`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_entity(&self, uuid: &str) -> Result<crate::types::Entity, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_entity",
+                "/sic/conf/entities/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a custom status
+    ///
+    /// Returns one status defined by a community for its cases and alerts.
+    ///
+    /// `GET /sic/custom_statuses/{uuid}` (operation `get_custom_status`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_custom_status(
+        &self,
+        uuid: uuid::Uuid,
+    ) -> Result<crate::types::CustomStatus, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_custom_status",
+                "/sic/custom_statuses/{uuid}",
+            )
+            .path_param("uuid", &uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a custom priority
+    ///
+    /// Returns one priority defined by a community for its cases.
+    ///
+    /// `GET /sic/custom_priorities/{uuid}` (operation `get_custom_priority`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_custom_priority(
+        &self,
+        uuid: uuid::Uuid,
+    ) -> Result<crate::types::CustomPriority, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_custom_priority",
+                "/sic/custom_priorities/{uuid}",
+            )
+            .path_param("uuid", &uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a custom verdict
+    ///
+    /// Returns one verdict defined by a community for its cases and alerts.
+    ///
+    /// `GET /sic/custom_verdicts/{uuid}` (operation `get_custom_verdict`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_custom_verdict(
+        &self,
+        uuid: uuid::Uuid,
+    ) -> Result<crate::types::CustomVerdict, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_custom_verdict",
+                "/sic/custom_verdicts/{uuid}",
+            )
+            .path_param("uuid", &uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a kill chain stage
+    ///
+    /// Returns one stage of the cyber kill chain, the steps alerts are mapped to (see the
+    /// alerts' `kill_chain_short_id`).
+    ///
+    /// `GET /sic/kill-chains/{uuid}` (operation `get_kill_chain_stage`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_kill_chain_stage(
+        &self,
+        uuid: &str,
+    ) -> Result<crate::types::KillChainStage, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_kill_chain_stage",
+                "/sic/kill-chains/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `events`: built with the feature `events` (on by default).
+#[cfg(feature = "events")]
+impl Client {
+    /// Runs [`Self::create_event_search_job`], waits for the job by polling [`Self::get_event_search_job`] (intervals growing as `options` says), then streams its results with [`Self::get_event_search_job_events_stream`]. A failed or cancelled job, or one still running after `options.timeout`, is [`Error::Job`].
+    pub async fn search_events<'a>(
+        &'a self,
+        body: &crate::types::EventSearchJobCreate,
+        params: &crate::operations::GetEventSearchJobEventsParams,
+        max_items: Option<usize>,
+        options: clientgen_runtime::jobs::JobOptions,
+    ) -> Result<
+        impl clientgen_runtime::futures::Stream<
+            Item = Result<crate::types::Event, Error>,
+        > + 'a,
+        Error,
+    > {
+        let created = self.create_event_search_job(body).await?;
+        let id = clientgen_runtime::ToParam::to_param(&created.uuid);
+        let done: [serde_json::Value; 1usize] = [serde_json::Value::from(2i64)];
+        let failed: [serde_json::Value; 2usize] = [
+            serde_json::Value::from(3i64),
+            serde_json::Value::from(4i64),
+        ];
+        clientgen_runtime::jobs::wait(
+                "create_event_search_job",
+                options,
+                || {
+                    let id = id.clone();
+                    let (done, failed) = (&done, &failed);
+                    async move {
+                        let job = self.get_event_search_job(&id).await?;
+                        let status = serde_json::to_value(&job.status)
+                            .unwrap_or_default();
+                        let shown = format!("{:?}", job.status);
+                        Ok(
+                            if done.contains(&status) {
+                                clientgen_runtime::jobs::JobState::Done
+                            } else if failed.contains(&status) {
+                                clientgen_runtime::jobs::JobState::Failed(shown)
+                            } else {
+                                clientgen_runtime::jobs::JobState::Running(shown)
+                            },
+                        )
+                    }
+                },
+            )
+            .await?;
+        Ok(self.get_event_search_job_events_stream(&id, params, max_items))
+    }
+
+    /// Create an event search job
+    ///
+    /// Starts an asynchronous search over the community's events for a query and a time
+    /// window. The response carries the job identifier: poll `get_event_search_job` until the
+    /// status is `2` (done), then read the results with `get_event_search_job_events`. Needs
+    /// the `SIC_READ_INTAKES` permission. (Vendor operation id: `post_event_search_resource`.)
+    ///
+    /// `POST /sic/conf/events/search/jobs` (operation `create_event_search_job`).
     ///
     /// # Errors
     ///
@@ -2320,22 +1823,625 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn validate_api_key(
+    pub async fn create_event_search_job(
         &self,
-    ) -> Result<crate::types::ApiKeyValidation, Error> {
+        body: &crate::types::EventSearchJobCreate,
+    ) -> Result<crate::types::EventSearchJob, Error> {
         let response = self
             .transport
             .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "validate_api_key",
-                "/apiauth/auth/validate",
+                clientgen_runtime::reqwest::Method::POST,
+                "create_event_search_job",
+                "/sic/conf/events/search/jobs",
             )
+            .json(body)
             .send()
             .await?;
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
                     401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get an event search job
+    ///
+    /// Returns the state of an event search job, in particular its `status`. (Vendor
+    /// operation id: `get_event_search_job_info_resource`.)
+    ///
+    /// `GET /sic/conf/events/search/jobs/{uuid}` (operation `get_event_search_job`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_event_search_job(
+        &self,
+        uuid: &str,
+    ) -> Result<crate::types::EventSearchJob, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_event_search_job",
+                "/sic/conf/events/search/jobs/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::get_event_search_job_events`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_event_search_job_events_stream<'a>(
+        &'a self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobEventsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Event, Error>,
+    > + 'a {
+        let params = params.clone();
+        let uuid = uuid.to_owned();
+        clientgen_runtime::pagination::items(
+            "get_event_search_job_events",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                let uuid = uuid.clone();
+                async move {
+                    let page = self.get_event_search_job_events(&uuid, &params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
+                    let next = None;
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Get the events found by a search job
+    ///
+    /// Returns the events matched by a finished search job, newest first. Call it once the
+    /// job status is `2` (done). (Vendor operation id: `get_event_search_job_events_resource`.)
+    ///
+    /// `GET /sic/conf/events/search/jobs/{uuid}/events` (operation `get_event_search_job_events`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_event_search_job_events(
+        &self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobEventsParams,
+    ) -> Result<crate::types::EventList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_event_search_job_events",
+                "/sic/conf/events/search/jobs/{uuid}/events",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("offset", params.offset.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::get_event_search_job_fields`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_event_search_job_fields_stream<'a>(
+        &'a self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobFieldsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EventSearchJobField, Error>,
+    > + 'a {
+        let params = params.clone();
+        let uuid = uuid.to_owned();
+        clientgen_runtime::pagination::items(
+            "get_event_search_job_fields",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                let uuid = uuid.clone();
+                async move {
+                    let page = self.get_event_search_job_fields(&uuid, &params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = None;
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Get the fields seen by a search job
+    ///
+    /// Lists the event fields present in the results of a finished search job, each with its
+    /// type, its description and, when computed, its most common values with their share of
+    /// the events in percent. Call it once the job status is `2` (done).
+    ///
+    /// `GET /sic/conf/events/search/jobs/{uuid}/fields` (operation `get_event_search_job_fields`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_event_search_job_fields(
+        &self,
+        uuid: &str,
+        params: &crate::operations::GetEventSearchJobFieldsParams,
+    ) -> Result<crate::types::EventSearchJobFieldList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_event_search_job_fields",
+                "/sic/conf/events/search/jobs/{uuid}/fields",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("offset", params.offset.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `invitations`: built with the feature `invitations` (on by default).
+#[cfg(feature = "invitations")]
+impl Client {
+    /// Invite a user
+    ///
+    /// Invites a user by e-mail address into one or more communities, each with a list of
+    /// roles. Role identifiers come from the roles listing of the community.
+    ///
+    /// `POST /invitations` (operation `create_invitation`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_invitation(
+        &self,
+        body: &crate::types::InvitationCreate,
+    ) -> Result<crate::types::Invitation, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_invitation",
+                "/invitations",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `rules`: built with the feature `rules` (on by default).
+#[cfg(feature = "rules")]
+impl Client {
+    /// Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_rules_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListRulesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Rule, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_rules",
+            clientgen_runtime::pagination::Position::Offset(0u64),
+            max_items,
+            move |position| {
+                let mut params = params.clone();
+                params.offset = Some(
+                    i64::try_from(position.value()).unwrap_or(i64::MAX),
+                );
+                async move {
+                    let page = self.list_rules(&params).await?;
+                    let total = Some(&page)
+                        .map(|v| &v.total)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = Some(&page)
+                        .and_then(|v| v.has_more.as_ref())
+                        .copied();
+                    let next = None;
+                    let items = Some(page).map(|v| v.items).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// List rules
+    ///
+    /// Lists the detection rules visible to the API key, optionally filtered by name. Paging
+    /// works with `limit` plus either `offset` or `page`. (Vendor operation id:
+    /// `get_rules_resource`.)
+    ///
+    /// `GET /sic/conf/rules-catalog/rules` (operation `list_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_rules(
+        &self,
+        params: &crate::operations::ListRulesParams,
+    ) -> Result<crate::types::RuleList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_rules",
+                "/sic/conf/rules-catalog/rules",
+            )
+            .query_opt("match[name]", params.match_name.as_ref())
+            .query_opt("limit", params.limit.as_ref())
+            .query_opt("offset", params.offset.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("sort", params.sort.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Create a rule
+    ///
+    /// Creates a detection rule in the community of the API key (or in `community_uuid` when
+    /// given) and returns it. (Vendor operation id: `post_rules_resource`.)
+    ///
+    /// `POST /sic/conf/rules-catalog/rules` (operation `create_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_rule(
+        &self,
+        body: &crate::types::RuleCreate,
+    ) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_rule",
+                "/sic/conf/rules-catalog/rules",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a rule
+    ///
+    /// Returns one detection rule by its identifier.
+    ///
+    /// `GET /sic/conf/rules-catalog/rules/{uuid}` (operation `get_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_rule(&self, uuid: &str) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Update a rule
+    ///
+    /// Replaces a detection rule. The body has the same shape, and the same required members,
+    /// as the one used to create a rule.
+    ///
+    /// `PUT /sic/conf/rules-catalog/rules/{uuid}` (operation `update_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_rule(
+        &self,
+        uuid: &str,
+        body: &crate::types::RuleCreate,
+    ) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete a rule
+    ///
+    /// Deletes a detection rule. Asking again for a rule that was deleted answers 403 rather
+    /// than 404.
+    ///
+    /// `DELETE /sic/conf/rules-catalog/rules/{uuid}` (operation `delete_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_rule(
+        &self,
+        uuid: &str,
+        params: &crate::operations::DeleteRuleParams,
+    ) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Enable a rule
+    ///
+    /// Turns a detection rule on. The request has no body.
+    ///
+    /// `PUT /sic/conf/rules-catalog/rules/{uuid}/enabled` (operation `enable_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn enable_rule(
+        &self,
+        uuid: &str,
+        params: &crate::operations::EnableRuleParams,
+    ) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "enable_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}/enabled",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::ErrorBody>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Disable a rule
+    ///
+    /// Turns a detection rule off. The request has no body.
+    ///
+    /// `PUT /sic/conf/rules-catalog/rules/{uuid}/disabled` (operation `disable_rule`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::ErrorBody`: `StatusError::declared::<types::ErrorBody>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn disable_rule(
+        &self,
+        uuid: &str,
+        params: &crate::operations::DisableRuleParams,
+    ) -> Result<crate::types::Rule, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "disable_rule",
+                "/sic/conf/rules-catalog/rules/{uuid}/disabled",
+            )
+            .path_param("uuid", uuid)
+            .query_opt("community_uuid", params.community_uuid.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
                         response.into_declared_error::<crate::types::ErrorBody>()
                     }
                     _ => response.into_error(),

@@ -22,7 +22,23 @@
 //!     assert_eq!(fake.list_rules().calls().len(), 1);
 //! }
 //! ```
-use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+
+use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "auth",
+        feature = "cases",
+        feature = "communities",
+        feature = "configuration",
+        feature = "events",
+        feature = "invitations",
+        feature = "rules"
+    )
+)]
+use clientgen_runtime::fake::{Answers, Reply};
+
 /// The operations: id, method and path template.
 const ROUTES: &[Route] = &[
     Route::new("list_rules", "GET", "/sic/conf/rules-catalog/rules"),
@@ -94,9 +110,11 @@ const ROUTES: &[Route] = &[
     Route::new("get_community", "GET", "/communities/{uuid}"),
     Route::new("validate_api_key", "GET", "/apiauth/auth/validate"),
 ];
+
 /// Where the client's credentials are exchanged for a token.
 const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[];
-///A fake of the Sekoia.io API for tests, on 127.0.0.1.
+
+/// A fake of the Sekoia.io API for tests, on 127.0.0.1.
 ///
 /// Every operation answers `501 Not Implemented`, naming itself, until its method here
 /// says what it answers.
@@ -104,6 +122,7 @@ const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[];
 pub struct FakeApi {
     server: FakeServer,
 }
+
 impl FakeApi {
     /// Starts the fake on a free port of 127.0.0.1.
     pub async fn start() -> Self {
@@ -111,101 +130,138 @@ impl FakeApi {
             server: FakeServer::start(ROUTES, None, TOKEN_ENDPOINTS).await,
         }
     }
+
     /// Its base URL, `http://127.0.0.1:<port>`.
     pub fn uri(&self) -> String {
         self.server.uri()
     }
-    ///A builder of a client of the fake, with credentials it accepts (`bearer_token("fake-token")`): set timeouts or retries, then build.
+
+    /// A builder of a client of the fake, with credentials it accepts (`bearer_token("fake-token")`): set timeouts or retries, then build.
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder().base_url(self.server.uri()).bearer_token("fake-token")
     }
+
     /// A client of the fake.
     pub fn client(&self) -> crate::Client {
         self.client_builder().build().expect("a client of a fake on 127.0.0.1 builds")
     }
+
     /// Every call received, in arrival order (token requests included).
     pub fn calls(&self) -> Vec<Call> {
         self.server.calls()
     }
+
     /// The server: calls per operation, reset, the wiremock server underneath.
     pub fn server(&self) -> &FakeServer {
         &self.server
     }
-    ///Sets what `GET /sic/conf/rules-catalog/rules` ([`Client::list_rules`](crate::Client::list_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /sic/conf/rules-catalog/rules` ([`Client::list_rules`](crate::Client::list_rules)) answers, or reads the calls it received.
     pub fn list_rules(&self) -> Answers<'_, crate::types::RuleList> {
         self.server.answers("list_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /sic/conf/rules-catalog/rules` ([`Client::create_rule`](crate::Client::create_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `POST /sic/conf/rules-catalog/rules` ([`Client::create_rule`](crate::Client::create_rule)) answers, or reads the calls it received.
     pub fn create_rule(
         &self,
     ) -> Answers<'_, crate::types::Rule, crate::types::RuleCreate> {
         self.server.answers("create_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/conf/rules-catalog/rules/{uuid}` ([`Client::get_rule`](crate::Client::get_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /sic/conf/rules-catalog/rules/{uuid}` ([`Client::get_rule`](crate::Client::get_rule)) answers, or reads the calls it received.
     pub fn get_rule(&self) -> Answers<'_, crate::types::Rule> {
         self.server.answers("get_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /sic/conf/rules-catalog/rules/{uuid}` ([`Client::update_rule`](crate::Client::update_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `PUT /sic/conf/rules-catalog/rules/{uuid}` ([`Client::update_rule`](crate::Client::update_rule)) answers, or reads the calls it received.
     pub fn update_rule(
         &self,
     ) -> Answers<'_, crate::types::Rule, crate::types::RuleCreate> {
         self.server.answers("update_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /sic/conf/rules-catalog/rules/{uuid}` ([`Client::delete_rule`](crate::Client::delete_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `DELETE /sic/conf/rules-catalog/rules/{uuid}` ([`Client::delete_rule`](crate::Client::delete_rule)) answers, or reads the calls it received.
     pub fn delete_rule(&self) -> Answers<'_, ()> {
         self.server.answers("delete_rule", |_| Reply::empty(204))
     }
-    ///Sets what `PUT /sic/conf/rules-catalog/rules/{uuid}/enabled` ([`Client::enable_rule`](crate::Client::enable_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `PUT /sic/conf/rules-catalog/rules/{uuid}/enabled` ([`Client::enable_rule`](crate::Client::enable_rule)) answers, or reads the calls it received.
     pub fn enable_rule(&self) -> Answers<'_, crate::types::Rule> {
         self.server.answers("enable_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /sic/conf/rules-catalog/rules/{uuid}/disabled` ([`Client::disable_rule`](crate::Client::disable_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `PUT /sic/conf/rules-catalog/rules/{uuid}/disabled` ([`Client::disable_rule`](crate::Client::disable_rule)) answers, or reads the calls it received.
     pub fn disable_rule(&self) -> Answers<'_, crate::types::Rule> {
         self.server.answers("disable_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /invitations` ([`Client::create_invitation`](crate::Client::create_invitation)) answers, or reads the calls it received.
+
+    #[cfg(feature = "invitations")]
+    /// Sets what `POST /invitations` ([`Client::create_invitation`](crate::Client::create_invitation)) answers, or reads the calls it received.
     pub fn create_invitation(
         &self,
     ) -> Answers<'_, crate::types::Invitation, crate::types::InvitationCreate> {
         self.server.answers("create_invitation", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /sic/conf/events/search/jobs` ([`Client::create_event_search_job`](crate::Client::create_event_search_job)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `POST /sic/conf/events/search/jobs` ([`Client::create_event_search_job`](crate::Client::create_event_search_job)) answers, or reads the calls it received.
     pub fn create_event_search_job(
         &self,
     ) -> Answers<'_, crate::types::EventSearchJob, crate::types::EventSearchJobCreate> {
         self.server.answers("create_event_search_job", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/conf/events/search/jobs/{uuid}` ([`Client::get_event_search_job`](crate::Client::get_event_search_job)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /sic/conf/events/search/jobs/{uuid}` ([`Client::get_event_search_job`](crate::Client::get_event_search_job)) answers, or reads the calls it received.
     pub fn get_event_search_job(&self) -> Answers<'_, crate::types::EventSearchJob> {
         self.server.answers("get_event_search_job", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/conf/events/search/jobs/{uuid}/events` ([`Client::get_event_search_job_events`](crate::Client::get_event_search_job_events)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /sic/conf/events/search/jobs/{uuid}/events` ([`Client::get_event_search_job_events`](crate::Client::get_event_search_job_events)) answers, or reads the calls it received.
     pub fn get_event_search_job_events(&self) -> Answers<'_, crate::types::EventList> {
         self.server
             .answers("get_event_search_job_events", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/conf/events/search/jobs/{uuid}/fields` ([`Client::get_event_search_job_fields`](crate::Client::get_event_search_job_fields)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /sic/conf/events/search/jobs/{uuid}/fields` ([`Client::get_event_search_job_fields`](crate::Client::get_event_search_job_fields)) answers, or reads the calls it received.
     pub fn get_event_search_job_fields(
         &self,
     ) -> Answers<'_, crate::types::EventSearchJobFieldList> {
         self.server
             .answers("get_event_search_job_fields", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/alerts` ([`Client::list_alerts`](crate::Client::list_alerts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `GET /sic/alerts` ([`Client::list_alerts`](crate::Client::list_alerts)) answers, or reads the calls it received.
     pub fn list_alerts(&self) -> Answers<'_, crate::types::AlertList> {
         self.server.answers("list_alerts", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/alerts/{uuid}` ([`Client::get_alert`](crate::Client::get_alert)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `GET /sic/alerts/{uuid}` ([`Client::get_alert`](crate::Client::get_alert)) answers, or reads the calls it received.
     pub fn get_alert(&self) -> Answers<'_, crate::types::Alert> {
         self.server.answers("get_alert", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /sic/alerts/{uuid}` ([`Client::update_alert`](crate::Client::update_alert)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `PATCH /sic/alerts/{uuid}` ([`Client::update_alert`](crate::Client::update_alert)) answers, or reads the calls it received.
     pub fn update_alert(
         &self,
     ) -> Answers<'_, crate::types::Alert, crate::types::AlertUpdate> {
         self.server.answers("update_alert", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /sic/alerts/{uuid}/workflow` ([`Client::update_alert_workflow`](crate::Client::update_alert_workflow)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `PATCH /sic/alerts/{uuid}/workflow` ([`Client::update_alert_workflow`](crate::Client::update_alert_workflow)) answers, or reads the calls it received.
     pub fn update_alert_workflow(
         &self,
     ) -> Answers<
@@ -215,17 +271,23 @@ impl FakeApi {
     > {
         self.server.answers("update_alert_workflow", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/alerts/{uuid}/comments` ([`Client::list_alert_comments`](crate::Client::list_alert_comments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `GET /sic/alerts/{uuid}/comments` ([`Client::list_alert_comments`](crate::Client::list_alert_comments)) answers, or reads the calls it received.
     pub fn list_alert_comments(&self) -> Answers<'_, crate::types::CommentList> {
         self.server.answers("list_alert_comments", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /sic/alerts/{uuid}/comments` ([`Client::create_alert_comment`](crate::Client::create_alert_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `POST /sic/alerts/{uuid}/comments` ([`Client::create_alert_comment`](crate::Client::create_alert_comment)) answers, or reads the calls it received.
     pub fn create_alert_comment(
         &self,
     ) -> Answers<'_, crate::types::Comment, crate::types::CommentCreate> {
         self.server.answers("create_alert_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /sic/alerts/countermeasures/{cm_uuid}/activate` ([`Client::activate_countermeasure`](crate::Client::activate_countermeasure)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `PATCH /sic/alerts/countermeasures/{cm_uuid}/activate` ([`Client::activate_countermeasure`](crate::Client::activate_countermeasure)) answers, or reads the calls it received.
     pub fn activate_countermeasure(
         &self,
     ) -> Answers<
@@ -235,7 +297,9 @@ impl FakeApi {
     > {
         self.server.answers("activate_countermeasure", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /sic/alerts/countermeasures/{cm_uuid}/deny` ([`Client::deny_countermeasure`](crate::Client::deny_countermeasure)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `PATCH /sic/alerts/countermeasures/{cm_uuid}/deny` ([`Client::deny_countermeasure`](crate::Client::deny_countermeasure)) answers, or reads the calls it received.
     pub fn deny_countermeasure(
         &self,
     ) -> Answers<
@@ -245,111 +309,159 @@ impl FakeApi {
     > {
         self.server.answers("deny_countermeasure", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/cases` ([`Client::list_cases`](crate::Client::list_cases)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /sic/cases` ([`Client::list_cases`](crate::Client::list_cases)) answers, or reads the calls it received.
     pub fn list_cases(&self) -> Answers<'_, crate::types::CaseList> {
         self.server.answers("list_cases", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /sic/cases` ([`Client::create_case`](crate::Client::create_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /sic/cases` ([`Client::create_case`](crate::Client::create_case)) answers, or reads the calls it received.
     pub fn create_case(
         &self,
     ) -> Answers<'_, crate::types::Case, crate::types::CaseCreate> {
         self.server.answers("create_case", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/cases/{uuid}` ([`Client::get_case`](crate::Client::get_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /sic/cases/{uuid}` ([`Client::get_case`](crate::Client::get_case)) answers, or reads the calls it received.
     pub fn get_case(&self) -> Answers<'_, crate::types::Case> {
         self.server.answers("get_case", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /sic/cases/{uuid}` ([`Client::delete_case`](crate::Client::delete_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /sic/cases/{uuid}` ([`Client::delete_case`](crate::Client::delete_case)) answers, or reads the calls it received.
     pub fn delete_case(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /sic/cases/{uuid}` ([`Client::update_case`](crate::Client::update_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PATCH /sic/cases/{uuid}` ([`Client::update_case`](crate::Client::update_case)) answers, or reads the calls it received.
     pub fn update_case(
         &self,
     ) -> Answers<'_, crate::types::Case, crate::types::CaseUpdate> {
         self.server.answers("update_case", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/cases/{uuid}/comments` ([`Client::list_case_comments`](crate::Client::list_case_comments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /sic/cases/{uuid}/comments` ([`Client::list_case_comments`](crate::Client::list_case_comments)) answers, or reads the calls it received.
     pub fn list_case_comments(&self) -> Answers<'_, crate::types::CaseCommentList> {
         self.server.answers("list_case_comments", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /sic/cases/{uuid}/comments` ([`Client::create_case_comment`](crate::Client::create_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /sic/cases/{uuid}/comments` ([`Client::create_case_comment`](crate::Client::create_case_comment)) answers, or reads the calls it received.
     pub fn create_case_comment(
         &self,
     ) -> Answers<'_, crate::types::CaseComment, crate::types::CaseCommentCreate> {
         self.server.answers("create_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/cases/{uuid}/comments/{comment_uuid}` ([`Client::get_case_comment`](crate::Client::get_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /sic/cases/{uuid}/comments/{comment_uuid}` ([`Client::get_case_comment`](crate::Client::get_case_comment)) answers, or reads the calls it received.
     pub fn get_case_comment(&self) -> Answers<'_, crate::types::CaseComment> {
         self.server.answers("get_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /sic/cases/{uuid}/comments/{comment_uuid}` ([`Client::delete_case_comment`](crate::Client::delete_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /sic/cases/{uuid}/comments/{comment_uuid}` ([`Client::delete_case_comment`](crate::Client::delete_case_comment)) answers, or reads the calls it received.
     pub fn delete_case_comment(&self) -> Answers<'_, ()> {
         self.server.answers("delete_case_comment", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /sic/cases/{uuid}/comments/{comment_uuid}` ([`Client::update_case_comment`](crate::Client::update_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PATCH /sic/cases/{uuid}/comments/{comment_uuid}` ([`Client::update_case_comment`](crate::Client::update_case_comment)) answers, or reads the calls it received.
     pub fn update_case_comment(
         &self,
     ) -> Answers<'_, crate::types::CaseComment, crate::types::CaseCommentCreate> {
         self.server.answers("update_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/cases/{uuid}/alerts` ([`Client::list_case_alerts`](crate::Client::list_case_alerts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /sic/cases/{uuid}/alerts` ([`Client::list_case_alerts`](crate::Client::list_case_alerts)) answers, or reads the calls it received.
     pub fn list_case_alerts(&self) -> Answers<'_, crate::types::CaseAlertList> {
         self.server.answers("list_case_alerts", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /sic/cases/{uuid}/alerts` ([`Client::replace_case_alerts`](crate::Client::replace_case_alerts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /sic/cases/{uuid}/alerts` ([`Client::replace_case_alerts`](crate::Client::replace_case_alerts)) answers, or reads the calls it received.
     pub fn replace_case_alerts(
         &self,
     ) -> Answers<'_, crate::types::CaseAlertsResult, crate::types::CaseAlerts> {
         self.server.answers("replace_case_alerts", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /sic/cases/{uuid}/alerts` ([`Client::add_case_alerts`](crate::Client::add_case_alerts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PATCH /sic/cases/{uuid}/alerts` ([`Client::add_case_alerts`](crate::Client::add_case_alerts)) answers, or reads the calls it received.
     pub fn add_case_alerts(
         &self,
     ) -> Answers<'_, crate::types::CaseAlertsResult, crate::types::CaseAlerts> {
         self.server.answers("add_case_alerts", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /sic/cases/{uuid}/events` ([`Client::add_case_events`](crate::Client::add_case_events)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /sic/cases/{uuid}/events` ([`Client::add_case_events`](crate::Client::add_case_events)) answers, or reads the calls it received.
     pub fn add_case_events(&self) -> Answers<'_, (), crate::types::CaseEvents> {
         self.server.answers("add_case_events", |_| Reply::empty(200))
     }
-    ///Sets what `DELETE /sic/cases/{uuid}/events/{event_id}` ([`Client::remove_case_event`](crate::Client::remove_case_event)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `DELETE /sic/cases/{uuid}/events/{event_id}` ([`Client::remove_case_event`](crate::Client::remove_case_event)) answers, or reads the calls it received.
     pub fn remove_case_event(&self) -> Answers<'_, ()> {
         self.server.answers("remove_case_event", |_| Reply::empty(204))
     }
-    ///Sets what `GET /sic/cases/tags` ([`Client::list_case_tags`](crate::Client::list_case_tags)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /sic/cases/tags` ([`Client::list_case_tags`](crate::Client::list_case_tags)) answers, or reads the calls it received.
     pub fn list_case_tags(&self) -> Answers<'_, crate::types::CaseTagList> {
         self.server.answers("list_case_tags", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/conf/intakes/{uuid}` ([`Client::get_intake`](crate::Client::get_intake)) answers, or reads the calls it received.
+
+    #[cfg(feature = "configuration")]
+    /// Sets what `GET /sic/conf/intakes/{uuid}` ([`Client::get_intake`](crate::Client::get_intake)) answers, or reads the calls it received.
     pub fn get_intake(&self) -> Answers<'_, crate::types::Intake> {
         self.server.answers("get_intake", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/conf/entities/{uuid}` ([`Client::get_entity`](crate::Client::get_entity)) answers, or reads the calls it received.
+
+    #[cfg(feature = "configuration")]
+    /// Sets what `GET /sic/conf/entities/{uuid}` ([`Client::get_entity`](crate::Client::get_entity)) answers, or reads the calls it received.
     pub fn get_entity(&self) -> Answers<'_, crate::types::Entity> {
         self.server.answers("get_entity", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/custom_statuses/{uuid}` ([`Client::get_custom_status`](crate::Client::get_custom_status)) answers, or reads the calls it received.
+
+    #[cfg(feature = "configuration")]
+    /// Sets what `GET /sic/custom_statuses/{uuid}` ([`Client::get_custom_status`](crate::Client::get_custom_status)) answers, or reads the calls it received.
     pub fn get_custom_status(&self) -> Answers<'_, crate::types::CustomStatus> {
         self.server.answers("get_custom_status", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/custom_priorities/{uuid}` ([`Client::get_custom_priority`](crate::Client::get_custom_priority)) answers, or reads the calls it received.
+
+    #[cfg(feature = "configuration")]
+    /// Sets what `GET /sic/custom_priorities/{uuid}` ([`Client::get_custom_priority`](crate::Client::get_custom_priority)) answers, or reads the calls it received.
     pub fn get_custom_priority(&self) -> Answers<'_, crate::types::CustomPriority> {
         self.server.answers("get_custom_priority", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/custom_verdicts/{uuid}` ([`Client::get_custom_verdict`](crate::Client::get_custom_verdict)) answers, or reads the calls it received.
+
+    #[cfg(feature = "configuration")]
+    /// Sets what `GET /sic/custom_verdicts/{uuid}` ([`Client::get_custom_verdict`](crate::Client::get_custom_verdict)) answers, or reads the calls it received.
     pub fn get_custom_verdict(&self) -> Answers<'_, crate::types::CustomVerdict> {
         self.server.answers("get_custom_verdict", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /sic/kill-chains/{uuid}` ([`Client::get_kill_chain_stage`](crate::Client::get_kill_chain_stage)) answers, or reads the calls it received.
+
+    #[cfg(feature = "configuration")]
+    /// Sets what `GET /sic/kill-chains/{uuid}` ([`Client::get_kill_chain_stage`](crate::Client::get_kill_chain_stage)) answers, or reads the calls it received.
     pub fn get_kill_chain_stage(&self) -> Answers<'_, crate::types::KillChainStage> {
         self.server.answers("get_kill_chain_stage", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /communities/{uuid}` ([`Client::get_community`](crate::Client::get_community)) answers, or reads the calls it received.
+
+    #[cfg(feature = "communities")]
+    /// Sets what `GET /communities/{uuid}` ([`Client::get_community`](crate::Client::get_community)) answers, or reads the calls it received.
     pub fn get_community(&self) -> Answers<'_, crate::types::Community> {
         self.server.answers("get_community", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /apiauth/auth/validate` ([`Client::validate_api_key`](crate::Client::validate_api_key)) answers, or reads the calls it received.
+
+    #[cfg(feature = "auth")]
+    /// Sets what `GET /apiauth/auth/validate` ([`Client::validate_api_key`](crate::Client::validate_api_key)) answers, or reads the calls it received.
     pub fn validate_api_key(&self) -> Answers<'_, crate::types::ApiKeyValidation> {
         self.server.answers("validate_api_key", |value| Reply::json(200, value))
     }

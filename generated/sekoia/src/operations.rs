@@ -2,7 +2,9 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+
+/// Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesParams {
     /// Keeps only rules whose name is one of these names, separated by commas.
@@ -26,7 +28,9 @@ pub struct ListRulesParams {
     /// Sent as `sort`.
     pub sort: Option<String>,
 }
-///Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+
+/// Query and header parameters of [`Client::delete_rule`](crate::Client::delete_rule).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRuleParams {
     /// Community that owns the rule, when the key can act on several communities.
@@ -34,7 +38,9 @@ pub struct DeleteRuleParams {
     /// Sent as `community_uuid`.
     pub community_uuid: Option<uuid::Uuid>,
 }
-///Query and header parameters of [`Client::enable_rule`](crate::Client::enable_rule).
+
+/// Query and header parameters of [`Client::enable_rule`](crate::Client::enable_rule).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableRuleParams {
     /// Community that owns the rule, when the key can act on several communities.
@@ -42,7 +48,9 @@ pub struct EnableRuleParams {
     /// Sent as `community_uuid`.
     pub community_uuid: Option<uuid::Uuid>,
 }
-///Query and header parameters of [`Client::disable_rule`](crate::Client::disable_rule).
+
+/// Query and header parameters of [`Client::disable_rule`](crate::Client::disable_rule).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableRuleParams {
     /// Community that owns the rule, when the key can act on several communities.
@@ -50,7 +58,9 @@ pub struct DisableRuleParams {
     /// Sent as `community_uuid`.
     pub community_uuid: Option<uuid::Uuid>,
 }
-///Query and header parameters of [`Client::get_event_search_job_events`](crate::Client::get_event_search_job_events).
+
+/// Query and header parameters of [`Client::get_event_search_job_events`](crate::Client::get_event_search_job_events).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventSearchJobEventsParams {
     /// Maximum number of events to return (1 to 1000).
@@ -62,7 +72,9 @@ pub struct GetEventSearchJobEventsParams {
     /// Sent as `offset`.
     pub offset: Option<i64>,
 }
-///Query and header parameters of [`Client::get_event_search_job_fields`](crate::Client::get_event_search_job_fields).
+
+/// Query and header parameters of [`Client::get_event_search_job_fields`](crate::Client::get_event_search_job_fields).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventSearchJobFieldsParams {
     /// Maximum number of fields to return (Sekoia's own client asks for 1000).
@@ -74,7 +86,9 @@ pub struct GetEventSearchJobFieldsParams {
     /// Sent as `offset`.
     pub offset: Option<i64>,
 }
-///Query and header parameters of [`Client::list_alerts`](crate::Client::list_alerts).
+
+/// Query and header parameters of [`Client::list_alerts`](crate::Client::list_alerts).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAlertsParams {
     /// Community identifiers, separated by commas.
@@ -282,7 +296,9 @@ pub struct ListAlertsParams {
     /// Sent as `cases`.
     pub cases: Option<bool>,
 }
-///Query and header parameters of [`Client::get_alert`](crate::Client::get_alert).
+
+/// Query and header parameters of [`Client::get_alert`](crate::Client::get_alert).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertParams {
     /// Whether to include the alert's STIX bundle.
@@ -294,7 +310,9 @@ pub struct GetAlertParams {
     /// Sent as `cases`.
     pub cases: Option<bool>,
 }
-///Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+
+/// Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCasesParams {
     /// Community identifiers, separated by commas.
@@ -342,7 +360,9 @@ pub struct ListCasesParams {
     /// Sent as `direction`.
     pub direction: Option<crate::types::SortDirection>,
 }
-///Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+
+/// Query and header parameters of [`Client::get_case`](crate::Client::get_case).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseParams {
     /// Community that owns the case, when the key can act on several communities.
@@ -355,7 +375,9 @@ pub struct GetCaseParams {
     /// Sent as `render`.
     pub render: Option<bool>,
 }
-///Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+
+/// Query and header parameters of [`Client::list_case_comments`](crate::Client::list_case_comments).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseCommentsParams {
     /// Creation time window as `<start>,<end>`, both ISO 8601 date-times.
@@ -383,7 +405,9 @@ pub struct ListCaseCommentsParams {
     /// Sent as `direction`.
     pub direction: Option<crate::types::SortDirection>,
 }
-///Query and header parameters of [`Client::list_case_tags`](crate::Client::list_case_tags).
+
+/// Query and header parameters of [`Client::list_case_tags`](crate::Client::list_case_tags).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseTagsParams {
     /// Maximum number of tags to return.

@@ -2,211 +2,173 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// A threat actor linked to an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Adversary {
     /// Identifier of the threat actor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the threat actor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Description of the threat actor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for Adversary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Adversary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Adversary;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Adversary object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Adversary, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "type" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Adversary {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    r#type: field_2.unwrap_or_default(),
-                    description: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for Adversary {
+    const EXPECTING: &'static str = "an Adversary object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut r#type = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "type" => members.read(&key, &mut r#type),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An alert raised by a detection rule. Beware the mixed time types: `created_at` and
 /// `updated_at` are epoch seconds (integers), while `first_seen_at` and `last_seen_at` are
 /// ISO 8601 strings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     /// Identifier of the alert.
     pub uuid: uuid::Uuid,
     /// Short identifier of the alert, starting with `AL`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Title of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Free-text description of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Option<String>>,
     /// Current workflow status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AlertStatus>,
     /// Urgency of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<AlertUrgency>,
     /// Type of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type: Option<AlertType>,
     /// The rule that raised the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<AlertRule>,
     /// The entity whose events raised the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<AlertEntity>,
     /// Community the alert belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// Source of the detected activity (for example an address or a host).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Option<String>>,
     /// Target of the detected activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Option<String>>,
     /// Identifiers of the assets the alert concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<uuid::Uuid>>,
     /// Identifiers of the events behind the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_uuids: Option<Vec<String>>,
     /// How many similar occurrences were folded into this alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub similar: Option<i64>,
     /// Short identifier of the kill chain step the alert denotes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kill_chain_short_id: Option<Option<String>>,
     /// Attack techniques associated with the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttps: Option<Vec<Ttp>>,
     /// Threat actors associated with the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adversaries: Option<Vec<Adversary>>,
     /// STIX bundle of the alert, present when asked with `stix=true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stix: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Whether the alert was promoted to an incident.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_incident: Option<bool>,
     /// Comments the caller has not seen yet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_unseen_comments: Option<i64>,
     /// Comments posted on the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_total_comments: Option<i64>,
     /// Identifier of the profile that created the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// Identifier of the profile that last changed the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_type: Option<Option<String>>,
     /// When the alert was created, in seconds since the Unix epoch (not an ISO string).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// When the alert was last changed, in seconds since the Unix epoch (not an ISO string).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<i64>>,
     /// When the first event of the alert happened, as an ISO 8601 string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// When the last event of the alert happened, as an ISO 8601 string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Kind of detection that raised the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detection_type: Option<Option<String>>,
     /// Time taken to detect the activity (duration as reported by the API).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_detect: Option<Option<i64>>,
     /// Time taken to acknowledge the alert (duration as reported by the API).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_acknowledge: Option<Option<i64>>,
     /// Time taken to respond to the alert (duration as reported by the API).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_respond: Option<Option<i64>>,
     /// Time taken to resolve the alert (duration as reported by the API).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_resolve: Option<Option<i64>>,
     /// Time taken to ingest the events (duration as reported by the API).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_ingest: Option<Option<i64>>,
     /// Identifiers of the intakes the events came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intake_uuids: Option<Vec<uuid::Uuid>>,
     /// Custom status set on the alert, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_status_uuid: Option<Option<uuid::Uuid>>,
     /// Verdict set on the alert, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict_uuid: Option<Option<uuid::Uuid>>,
     /// Changes made to the alert; only in the single-alert view.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<AlertHistoryEntry>>,
     /// Comments on the alert; only in the single-alert view.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<Comment>>,
     /// Countermeasures proposed for the alert; only in the single-alert view.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub countermeasures: Option<Vec<Countermeasure>>,
     /// Cases the alert belongs to, present when asked with `cases=true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<AlertCaseRef>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl Alert {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid) -> Self {
@@ -258,448 +220,495 @@ impl Alert {
         }
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for Alert {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .optional("short_id", &self.short_id)
+            .optional("title", &self.title)
+            .optional("details", &self.details)
+            .optional("status", &self.status)
+            .optional("urgency", &self.urgency)
+            .optional("alert_type", &self.alert_type)
+            .optional("rule", &self.rule)
+            .optional("entity", &self.entity)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("source", &self.source)
+            .optional("target", &self.target)
+            .optional("assets", &self.assets)
+            .optional("event_uuids", &self.event_uuids)
+            .optional("similar", &self.similar)
+            .optional("kill_chain_short_id", &self.kill_chain_short_id)
+            .optional("ttps", &self.ttps)
+            .optional("adversaries", &self.adversaries)
+            .optional("stix", &self.stix)
+            .optional("is_incident", &self.is_incident)
+            .optional("number_of_unseen_comments", &self.number_of_unseen_comments)
+            .optional("number_of_total_comments", &self.number_of_total_comments)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_by", &self.updated_by)
+            .optional("updated_by_type", &self.updated_by_type)
+            .optional("created_at", &self.created_at)
+            .optional("updated_at", &self.updated_at)
+            .optional("first_seen_at", &self.first_seen_at)
+            .optional("last_seen_at", &self.last_seen_at)
+            .optional("detection_type", &self.detection_type)
+            .optional("time_to_detect", &self.time_to_detect)
+            .optional("time_to_acknowledge", &self.time_to_acknowledge)
+            .optional("time_to_respond", &self.time_to_respond)
+            .optional("time_to_resolve", &self.time_to_resolve)
+            .optional("time_to_ingest", &self.time_to_ingest)
+            .optional("intake_uuids", &self.intake_uuids)
+            .optional("custom_status_uuid", &self.custom_status_uuid)
+            .optional("verdict_uuid", &self.verdict_uuid)
+            .optional("history", &self.history)
+            .optional("comments", &self.comments)
+            .optional("countermeasures", &self.countermeasures)
+            .optional("cases", &self.cases)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Alert;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Alert object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Alert, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<AlertStatus>> = None;
-                let mut field_5: Option<Option<AlertUrgency>> = None;
-                let mut field_6: Option<Option<AlertType>> = None;
-                let mut field_7: Option<Option<AlertRule>> = None;
-                let mut field_8: Option<Option<AlertEntity>> = None;
-                let mut field_9: Option<Option<uuid::Uuid>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<Vec<uuid::Uuid>>> = None;
-                let mut field_13: Option<Option<Vec<String>>> = None;
-                let mut field_14: Option<Option<i64>> = None;
-                let mut field_15: Option<Option<String>> = None;
-                let mut field_16: Option<Option<Vec<Ttp>>> = None;
-                let mut field_17: Option<Option<Vec<Adversary>>> = None;
-                let mut field_18: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field_19: Option<Option<bool>> = None;
-                let mut field_20: Option<Option<i64>> = None;
-                let mut field_21: Option<Option<i64>> = None;
-                let mut field_22: Option<Option<String>> = None;
-                let mut field_23: Option<Option<String>> = None;
-                let mut field_24: Option<Option<String>> = None;
-                let mut field_25: Option<Option<String>> = None;
-                let mut field_26: Option<Option<i64>> = None;
-                let mut field_27: Option<Option<i64>> = None;
-                let mut field_28: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_29: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_30: Option<Option<String>> = None;
-                let mut field_31: Option<Option<i64>> = None;
-                let mut field_32: Option<Option<i64>> = None;
-                let mut field_33: Option<Option<i64>> = None;
-                let mut field_34: Option<Option<i64>> = None;
-                let mut field_35: Option<Option<i64>> = None;
-                let mut field_36: Option<Option<Vec<uuid::Uuid>>> = None;
-                let mut field_37: Option<Option<uuid::Uuid>> = None;
-                let mut field_38: Option<Option<uuid::Uuid>> = None;
-                let mut field_39: Option<Option<Vec<AlertHistoryEntry>>> = None;
-                let mut field_40: Option<Option<Vec<Comment>>> = None;
-                let mut field_41: Option<Option<Vec<Countermeasure>>> = None;
-                let mut field_42: Option<Option<Vec<AlertCaseRef>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "short_id" => key.read_once(&mut field_1, &mut map)?,
-                        "title" => key.read_once(&mut field_2, &mut map)?,
-                        "details" => key.read_once(&mut field_3, &mut map)?,
-                        "status" => key.read_once(&mut field_4, &mut map)?,
-                        "urgency" => key.read_once(&mut field_5, &mut map)?,
-                        "alert_type" => key.read_once(&mut field_6, &mut map)?,
-                        "rule" => key.read_once(&mut field_7, &mut map)?,
-                        "entity" => key.read_once(&mut field_8, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_9, &mut map)?,
-                        "source" => key.read_once(&mut field_10, &mut map)?,
-                        "target" => key.read_once(&mut field_11, &mut map)?,
-                        "assets" => key.read_once(&mut field_12, &mut map)?,
-                        "event_uuids" => key.read_once(&mut field_13, &mut map)?,
-                        "similar" => key.read_once(&mut field_14, &mut map)?,
-                        "kill_chain_short_id" => key.read_once(&mut field_15, &mut map)?,
-                        "ttps" => key.read_once(&mut field_16, &mut map)?,
-                        "adversaries" => key.read_once(&mut field_17, &mut map)?,
-                        "stix" => key.read_once(&mut field_18, &mut map)?,
-                        "is_incident" => key.read_once(&mut field_19, &mut map)?,
-                        "number_of_unseen_comments" => {
-                            key.read_once(&mut field_20, &mut map)?
-                        }
-                        "number_of_total_comments" => {
-                            key.read_once(&mut field_21, &mut map)?
-                        }
-                        "created_by" => key.read_once(&mut field_22, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_23, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_24, &mut map)?,
-                        "updated_by_type" => key.read_once(&mut field_25, &mut map)?,
-                        "created_at" => key.read_once(&mut field_26, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_27, &mut map)?,
-                        "first_seen_at" => key.read_once(&mut field_28, &mut map)?,
-                        "last_seen_at" => key.read_once(&mut field_29, &mut map)?,
-                        "detection_type" => key.read_once(&mut field_30, &mut map)?,
-                        "time_to_detect" => key.read_once(&mut field_31, &mut map)?,
-                        "time_to_acknowledge" => key.read_once(&mut field_32, &mut map)?,
-                        "time_to_respond" => key.read_once(&mut field_33, &mut map)?,
-                        "time_to_resolve" => key.read_once(&mut field_34, &mut map)?,
-                        "time_to_ingest" => key.read_once(&mut field_35, &mut map)?,
-                        "intake_uuids" => key.read_once(&mut field_36, &mut map)?,
-                        "custom_status_uuid" => key.read_once(&mut field_37, &mut map)?,
-                        "verdict_uuid" => key.read_once(&mut field_38, &mut map)?,
-                        "history" => key.read_once(&mut field_39, &mut map)?,
-                        "comments" => key.read_once(&mut field_40, &mut map)?,
-                        "countermeasures" => key.read_once(&mut field_41, &mut map)?,
-                        "cases" => key.read_once(&mut field_42, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Alert {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    short_id: field_1.unwrap_or_default(),
-                    title: field_2.unwrap_or_default(),
-                    details: field_3,
-                    status: field_4.unwrap_or_default(),
-                    urgency: field_5.unwrap_or_default(),
-                    alert_type: field_6.unwrap_or_default(),
-                    rule: field_7.unwrap_or_default(),
-                    entity: field_8.unwrap_or_default(),
-                    community_uuid: field_9.unwrap_or_default(),
-                    source: field_10,
-                    target: field_11,
-                    assets: field_12.unwrap_or_default(),
-                    event_uuids: field_13.unwrap_or_default(),
-                    similar: field_14.unwrap_or_default(),
-                    kill_chain_short_id: field_15,
-                    ttps: field_16.unwrap_or_default(),
-                    adversaries: field_17.unwrap_or_default(),
-                    stix: field_18,
-                    is_incident: field_19.unwrap_or_default(),
-                    number_of_unseen_comments: field_20.unwrap_or_default(),
-                    number_of_total_comments: field_21.unwrap_or_default(),
-                    created_by: field_22.unwrap_or_default(),
-                    created_by_type: field_23.unwrap_or_default(),
-                    updated_by: field_24,
-                    updated_by_type: field_25,
-                    created_at: field_26.unwrap_or_default(),
-                    updated_at: field_27,
-                    first_seen_at: field_28,
-                    last_seen_at: field_29,
-                    detection_type: field_30,
-                    time_to_detect: field_31,
-                    time_to_acknowledge: field_32,
-                    time_to_respond: field_33,
-                    time_to_resolve: field_34,
-                    time_to_ingest: field_35,
-                    intake_uuids: field_36.unwrap_or_default(),
-                    custom_status_uuid: field_37,
-                    verdict_uuid: field_38,
-                    history: field_39.unwrap_or_default(),
-                    comments: field_40.unwrap_or_default(),
-                    countermeasures: field_41.unwrap_or_default(),
-                    cases: field_42.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for Alert {
+    const EXPECTING: &'static str = "an Alert object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut short_id = None;
+        let mut title = None;
+        let mut details = None;
+        let mut status = None;
+        let mut urgency = None;
+        let mut alert_type = None;
+        let mut rule = None;
+        let mut entity = None;
+        let mut community_uuid = None;
+        let mut source = None;
+        let mut target = None;
+        let mut assets = None;
+        let mut event_uuids = None;
+        let mut similar = None;
+        let mut kill_chain_short_id = None;
+        let mut ttps = None;
+        let mut adversaries = None;
+        let mut stix = None;
+        let mut is_incident = None;
+        let mut number_of_unseen_comments = None;
+        let mut number_of_total_comments = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_by = None;
+        let mut updated_by_type = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut first_seen_at = None;
+        let mut last_seen_at = None;
+        let mut detection_type = None;
+        let mut time_to_detect = None;
+        let mut time_to_acknowledge = None;
+        let mut time_to_respond = None;
+        let mut time_to_resolve = None;
+        let mut time_to_ingest = None;
+        let mut intake_uuids = None;
+        let mut custom_status_uuid = None;
+        let mut verdict_uuid = None;
+        let mut history = None;
+        let mut comments = None;
+        let mut countermeasures = None;
+        let mut cases = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "short_id" => members.read(&key, &mut short_id),
+                "title" => members.read(&key, &mut title),
+                "details" => members.read(&key, &mut details),
+                "status" => members.read(&key, &mut status),
+                "urgency" => members.read(&key, &mut urgency),
+                "alert_type" => members.read(&key, &mut alert_type),
+                "rule" => members.read(&key, &mut rule),
+                "entity" => members.read(&key, &mut entity),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "source" => members.read(&key, &mut source),
+                "target" => members.read(&key, &mut target),
+                "assets" => members.read(&key, &mut assets),
+                "event_uuids" => members.read(&key, &mut event_uuids),
+                "similar" => members.read(&key, &mut similar),
+                "kill_chain_short_id" => members.read(&key, &mut kill_chain_short_id),
+                "ttps" => members.read(&key, &mut ttps),
+                "adversaries" => members.read(&key, &mut adversaries),
+                "stix" => members.read(&key, &mut stix),
+                "is_incident" => members.read(&key, &mut is_incident),
+                "number_of_unseen_comments" => {
+                    members.read(&key, &mut number_of_unseen_comments)
+                }
+                "number_of_total_comments" => {
+                    members.read(&key, &mut number_of_total_comments)
+                }
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_by" => members.read(&key, &mut updated_by),
+                "updated_by_type" => members.read(&key, &mut updated_by_type),
+                "created_at" => members.read(&key, &mut created_at),
+                "updated_at" => members.read(&key, &mut updated_at),
+                "first_seen_at" => members.read(&key, &mut first_seen_at),
+                "last_seen_at" => members.read(&key, &mut last_seen_at),
+                "detection_type" => members.read(&key, &mut detection_type),
+                "time_to_detect" => members.read(&key, &mut time_to_detect),
+                "time_to_acknowledge" => members.read(&key, &mut time_to_acknowledge),
+                "time_to_respond" => members.read(&key, &mut time_to_respond),
+                "time_to_resolve" => members.read(&key, &mut time_to_resolve),
+                "time_to_ingest" => members.read(&key, &mut time_to_ingest),
+                "intake_uuids" => members.read(&key, &mut intake_uuids),
+                "custom_status_uuid" => members.read(&key, &mut custom_status_uuid),
+                "verdict_uuid" => members.read(&key, &mut verdict_uuid),
+                "history" => members.read(&key, &mut history),
+                "comments" => members.read(&key, &mut comments),
+                "countermeasures" => members.read(&key, &mut countermeasures),
+                "cases" => members.read(&key, &mut cases),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            short_id: short_id.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            details,
+            status: status.unwrap_or_default(),
+            urgency: urgency.unwrap_or_default(),
+            alert_type: alert_type.unwrap_or_default(),
+            rule: rule.unwrap_or_default(),
+            entity: entity.unwrap_or_default(),
+            community_uuid: community_uuid.unwrap_or_default(),
+            source,
+            target,
+            assets: assets.unwrap_or_default(),
+            event_uuids: event_uuids.unwrap_or_default(),
+            similar: similar.unwrap_or_default(),
+            kill_chain_short_id,
+            ttps: ttps.unwrap_or_default(),
+            adversaries: adversaries.unwrap_or_default(),
+            stix,
+            is_incident: is_incident.unwrap_or_default(),
+            number_of_unseen_comments: number_of_unseen_comments.unwrap_or_default(),
+            number_of_total_comments: number_of_total_comments.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_by,
+            updated_by_type,
+            created_at: created_at.unwrap_or_default(),
+            updated_at,
+            first_seen_at,
+            last_seen_at,
+            detection_type,
+            time_to_detect,
+            time_to_acknowledge,
+            time_to_respond,
+            time_to_resolve,
+            time_to_ingest,
+            intake_uuids: intake_uuids.unwrap_or_default(),
+            custom_status_uuid,
+            verdict_uuid,
+            history: history.unwrap_or_default(),
+            comments: comments.unwrap_or_default(),
+            countermeasures: countermeasures.unwrap_or_default(),
+            cases: cases.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A case an alert belongs to, as summarised inside the alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertCaseRef {
     /// Short identifier of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Name of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether alerts can be added to the case automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_supplied: Option<bool>,
     /// Whether the case was created by hand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual: Option<bool>,
     /// Status of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for AlertCaseRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("short_id", &self.short_id)
+            .optional("name", &self.name)
+            .optional("is_supplied", &self.is_supplied)
+            .optional("manual", &self.manual)
+            .optional("status", &self.status)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertCaseRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertCaseRef;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertCaseRef object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertCaseRef, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<bool>> = None;
-                let mut field_3: Option<Option<bool>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "short_id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "is_supplied" => key.read_once(&mut field_2, &mut map)?,
-                        "manual" => key.read_once(&mut field_3, &mut map)?,
-                        "status" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertCaseRef {
-                    short_id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    is_supplied: field_2.unwrap_or_default(),
-                    manual: field_3.unwrap_or_default(),
-                    status: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertCaseRef {
+    const EXPECTING: &'static str = "an AlertCaseRef object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut short_id = None;
+        let mut name = None;
+        let mut is_supplied = None;
+        let mut manual = None;
+        let mut status = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "short_id" => members.read(&key, &mut short_id),
+                "name" => members.read(&key, &mut name),
+                "is_supplied" => members.read(&key, &mut is_supplied),
+                "manual" => members.read(&key, &mut manual),
+                "status" => members.read(&key, &mut status),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            short_id: short_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            is_supplied: is_supplied.unwrap_or_default(),
+            manual: manual.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A category of alert types.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertCategory {
     /// Identifier of the category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for AlertCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for AlertCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertCategory;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertCategory object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertCategory, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertCategory {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertCategory {
+    const EXPECTING: &'static str = "an AlertCategory object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The entity whose events raised an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertEntity {
     /// Identifier of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for AlertEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertEntity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertEntity object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertEntity, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertEntity {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertEntity {
+    const EXPECTING: &'static str = "an AlertEntity object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One change in the history of an alert. The members besides those listed depend on the
 /// kind of change and are kept as extra properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertHistoryEntry {
     /// Identifier of the entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Kind of change recorded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_type: Option<String>,
     /// When the change happened, in seconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Identifier of the profile that made the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for AlertHistoryEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("entry_type", &self.entry_type)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertHistoryEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertHistoryEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertHistoryEntry object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertHistoryEntry, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "entry_type" => key.read_once(&mut field_1, &mut map)?,
-                        "created_at" => key.read_once(&mut field_2, &mut map)?,
-                        "created_by" => key.read_once(&mut field_3, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertHistoryEntry {
-                    uuid: field_0.unwrap_or_default(),
-                    entry_type: field_1.unwrap_or_default(),
-                    created_at: field_2.unwrap_or_default(),
-                    created_by: field_3.unwrap_or_default(),
-                    created_by_type: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertHistoryEntry {
+    const EXPECTING: &'static str = "an AlertHistoryEntry object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut entry_type = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "entry_type" => members.read(&key, &mut entry_type),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            entry_type: entry_type.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of alerts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertList {
     /// Number of alerts matching the filters, over all pages.
     pub total: i64,
     /// Whether more alerts follow this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The alerts of this page.
     pub items: Vec<Alert>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl AlertList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Alert>) -> Self {
@@ -711,596 +720,607 @@ impl AlertList {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for AlertList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("total", &self.total)
+            .optional("has_more", &self.has_more)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Vec<Alert>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "has_more" => key.read_once(&mut field_1, &mut map)?,
-                        "items" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertList {
+    const EXPECTING: &'static str = "an AlertList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut has_more = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "has_more" => members.read(&key, &mut has_more),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: clientgen_runtime::de::required(total, "total")?,
+            has_more: has_more.unwrap_or_default(),
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The rule that raised an alert, as summarised inside the alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertRule {
     /// Identifier of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Language of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Severity of the rule, from 0 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// Detection logic of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// What the rule detects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for AlertRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("severity", &self.severity)
+            .optional("pattern", &self.pattern)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertRule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertRule object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertRule, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "type" => key.read_once(&mut field_2, &mut map)?,
-                        "severity" => key.read_once(&mut field_3, &mut map)?,
-                        "pattern" => key.read_once(&mut field_4, &mut map)?,
-                        "description" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertRule {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    r#type: field_2.unwrap_or_default(),
-                    severity: field_3.unwrap_or_default(),
-                    pattern: field_4.unwrap_or_default(),
-                    description: field_5.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertRule {
+    const EXPECTING: &'static str = "an AlertRule object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut r#type = None;
+        let mut severity = None;
+        let mut pattern = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "type" => members.read(&key, &mut r#type),
+                "severity" => members.read(&key, &mut severity),
+                "pattern" => members.read(&key, &mut pattern),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            pattern: pattern.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A workflow status of an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertStatus {
     /// Identifier of the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the status means.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for AlertStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertStatus object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertStatus, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertStatus {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    description: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertStatus {
+    const EXPECTING: &'static str = "an AlertStatus object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Type of an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertType {
     /// Category of the alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Name of the alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for AlertType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("category", &self.category)
+            .optional("value", &self.value)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertType;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertType object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertType, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "category" => key.read_once(&mut field_0, &mut map)?,
-                        "value" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertType {
-                    category: field_0.unwrap_or_default(),
-                    value: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertType {
+    const EXPECTING: &'static str = "an AlertType object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut category = None;
+        let mut value = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "category" => members.read(&key, &mut category),
+                "value" => members.read(&key, &mut value),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            category: category.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An alert type as referenced by a rule.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertTypeRef {
     /// Identifier of the alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Identifier of the category of the alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_uuid: Option<String>,
     /// Name of the alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Details on the alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Description of the alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for AlertTypeRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("category_uuid", &self.category_uuid)
+            .optional("value", &self.value)
+            .optional("detail", &self.detail)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for AlertTypeRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertTypeRef;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertTypeRef object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertTypeRef, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "category_uuid" => key.read_once(&mut field_1, &mut map)?,
-                        "value" => key.read_once(&mut field_2, &mut map)?,
-                        "detail" => key.read_once(&mut field_3, &mut map)?,
-                        "description" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertTypeRef {
-                    uuid: field_0.unwrap_or_default(),
-                    category_uuid: field_1.unwrap_or_default(),
-                    value: field_2.unwrap_or_default(),
-                    detail: field_3.unwrap_or_default(),
-                    description: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertTypeRef {
+    const EXPECTING: &'static str = "an AlertTypeRef object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut category_uuid = None;
+        let mut value = None;
+        let mut detail = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "category_uuid" => members.read(&key, &mut category_uuid),
+                "value" => members.read(&key, &mut value),
+                "detail" => members.read(&key, &mut detail),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            category_uuid: category_uuid.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            detail: detail.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Alert properties to change; members left out keep their value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertUpdate {
     /// New category of the alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type_category: Option<String>,
     /// New name of the alert type; needed whenever `alert_type_category` is given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type_value: Option<String>,
     /// New description of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// New urgency, from 0 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<i64>,
     /// Short identifier of the kill chain step the alert denotes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kill_chain_short_id: Option<Option<String>>,
     /// New title of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for AlertUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("alert_type_category", &self.alert_type_category)
+            .optional("alert_type_value", &self.alert_type_value)
+            .optional("details", &self.details)
+            .optional("urgency", &self.urgency)
+            .optional("kill_chain_short_id", &self.kill_chain_short_id)
+            .optional("title", &self.title)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertUpdate, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "alert_type_category" => key.read_once(&mut field_0, &mut map)?,
-                        "alert_type_value" => key.read_once(&mut field_1, &mut map)?,
-                        "details" => key.read_once(&mut field_2, &mut map)?,
-                        "urgency" => key.read_once(&mut field_3, &mut map)?,
-                        "kill_chain_short_id" => key.read_once(&mut field_4, &mut map)?,
-                        "title" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertUpdate {
-                    alert_type_category: field_0.unwrap_or_default(),
-                    alert_type_value: field_1.unwrap_or_default(),
-                    details: field_2.unwrap_or_default(),
-                    urgency: field_3.unwrap_or_default(),
-                    kill_chain_short_id: field_4,
-                    title: field_5.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertUpdate {
+    const EXPECTING: &'static str = "an AlertUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut alert_type_category = None;
+        let mut alert_type_value = None;
+        let mut details = None;
+        let mut urgency = None;
+        let mut kill_chain_short_id = None;
+        let mut title = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "alert_type_category" => members.read(&key, &mut alert_type_category),
+                "alert_type_value" => members.read(&key, &mut alert_type_value),
+                "details" => members.read(&key, &mut details),
+                "urgency" => members.read(&key, &mut urgency),
+                "kill_chain_short_id" => members.read(&key, &mut kill_chain_short_id),
+                "title" => members.read(&key, &mut title),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            alert_type_category: alert_type_category.unwrap_or_default(),
+            alert_type_value: alert_type_value.unwrap_or_default(),
+            details: details.unwrap_or_default(),
+            urgency: urgency.unwrap_or_default(),
+            kill_chain_short_id,
+            title: title.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Urgency of an alert, both as numbers from 0 to 100 and as a label: Low below 20,
 /// Moderate below 40, High below 60, Major below 80, Urgent from 80.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertUrgency {
     /// Urgency set on the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Urgency in effect now.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_value: Option<i64>,
     /// Severity component of the urgency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// Criticality component of the urgency (spelled as the API does).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub criticity: Option<i64>,
     /// Textual urgency level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for AlertUrgency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("value", &self.value)
+            .optional("current_value", &self.current_value)
+            .optional("severity", &self.severity)
+            .optional("criticity", &self.criticity)
+            .optional("display", &self.display)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for AlertUrgency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertUrgency;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertUrgency object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertUrgency, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "value" => key.read_once(&mut field_0, &mut map)?,
-                        "current_value" => key.read_once(&mut field_1, &mut map)?,
-                        "severity" => key.read_once(&mut field_2, &mut map)?,
-                        "criticity" => key.read_once(&mut field_3, &mut map)?,
-                        "display" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertUrgency {
-                    value: field_0.unwrap_or_default(),
-                    current_value: field_1.unwrap_or_default(),
-                    severity: field_2.unwrap_or_default(),
-                    criticity: field_3.unwrap_or_default(),
-                    display: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertUrgency {
+    const EXPECTING: &'static str = "an AlertUrgency object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut value = None;
+        let mut current_value = None;
+        let mut severity = None;
+        let mut criticity = None;
+        let mut display = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "value" => members.read(&key, &mut value),
+                "current_value" => members.read(&key, &mut current_value),
+                "severity" => members.read(&key, &mut severity),
+                "criticity" => members.read(&key, &mut criticity),
+                "display" => members.read(&key, &mut display),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            value: value.unwrap_or_default(),
+            current_value: current_value.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            criticity: criticity.unwrap_or_default(),
+            display: display.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One workflow action.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertWorkflowAction {
     /// Identifier of the action, to pass as `action_uuid`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the action does.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for AlertWorkflowAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertWorkflowAction;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertWorkflowAction object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertWorkflowAction, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertWorkflowAction {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    description: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowAction {
+    const EXPECTING: &'static str = "an AlertWorkflowAction object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Workflow actions available on an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertWorkflowActions {
     /// The available actions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<AlertWorkflowAction>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for AlertWorkflowActions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("actions", &self.actions)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertWorkflowActions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertWorkflowActions object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertWorkflowActions, A::Error> {
-                let mut field_0: Option<Option<Vec<AlertWorkflowAction>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "actions" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertWorkflowActions {
-                    actions: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowActions {
+    const EXPECTING: &'static str = "an AlertWorkflowActions object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut actions = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "actions" => members.read(&key, &mut actions),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            actions: actions.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A workflow action to apply to an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertWorkflowUpdate {
     /// Identifier of the workflow action to apply.
     pub action_uuid: uuid::Uuid,
     /// Why the status changes; recorded with the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl AlertWorkflowUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(action_uuid: uuid::Uuid) -> Self {
@@ -1311,125 +1331,129 @@ impl AlertWorkflowUpdate {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for AlertWorkflowUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("action_uuid", &self.action_uuid)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertWorkflowUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertWorkflowUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertWorkflowUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertWorkflowUpdate, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "action_uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "comment" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertWorkflowUpdate {
-                    action_uuid: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("action_uuid"))?,
-                    comment: field_1,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertWorkflowUpdate {
+    const EXPECTING: &'static str = "an AlertWorkflowUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut action_uuid = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "action_uuid" => members.read(&key, &mut action_uuid),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            action_uuid: clientgen_runtime::de::required(action_uuid, "action_uuid")?,
+            comment,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Description of a valid token. The shape is not documented; the listed members are the
 /// usual token claims and anything else is kept as extra properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiKeyValidation {
     /// Who the token belongs to, such as `apikey:<id>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     /// Kind of token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// When the token was issued, in seconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
     /// Time before which the token is not valid, in seconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
     /// Unique identifier of the token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "auth")]
+impl serde::Serialize for ApiKeyValidation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("identity", &self.identity)
+            .optional("type", &self.r#type)
+            .optional("iat", &self.iat)
+            .optional("nbf", &self.nbf)
+            .optional("jti", &self.jti)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for ApiKeyValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ApiKeyValidation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ApiKeyValidation object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKeyValidation, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "identity" => key.read_once(&mut field_0, &mut map)?,
-                        "type" => key.read_once(&mut field_1, &mut map)?,
-                        "iat" => key.read_once(&mut field_2, &mut map)?,
-                        "nbf" => key.read_once(&mut field_3, &mut map)?,
-                        "jti" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ApiKeyValidation {
-                    identity: field_0.unwrap_or_default(),
-                    r#type: field_1.unwrap_or_default(),
-                    iat: field_2.unwrap_or_default(),
-                    nbf: field_3.unwrap_or_default(),
-                    jti: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "auth")]
+impl<'de> clientgen_runtime::de::Object<'de> for ApiKeyValidation {
+    const EXPECTING: &'static str = "an ApiKeyValidation object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut identity = None;
+        let mut r#type = None;
+        let mut iat = None;
+        let mut nbf = None;
+        let mut jti = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "identity" => members.read(&key, &mut identity),
+                "type" => members.read(&key, &mut r#type),
+                "iat" => members.read(&key, &mut iat),
+                "nbf" => members.read(&key, &mut nbf),
+                "jti" => members.read(&key, &mut jti),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            identity: identity.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            iat: iat.unwrap_or_default(),
+            nbf: nbf.unwrap_or_default(),
+            jti: jti.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A case grouping alerts for an investigation. Unlike alerts, cases use ISO 8601 strings
 /// for `created_at` and `updated_at`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     /// Identifier of the case.
     pub uuid: uuid::Uuid,
@@ -1438,89 +1462,64 @@ pub struct Case {
     /// Title of the case.
     pub title: String,
     /// Description of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Built-in priority of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<CasePriority>,
     /// Name of the status of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Identifier of the status of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_uuid: Option<uuid::Uuid>,
     /// Community the case belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// When the case was created (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the case was last changed (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that last changed the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_type: Option<Option<String>>,
     /// Profiles following the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers: Option<Vec<CaseSubscriber>>,
     /// Tags of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Comments posted on the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_comments: Option<i64>,
     /// When the first event of the case happened (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// When the last event of the case happened (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Whether the case was created by hand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual: Option<Option<bool>>,
     /// Whether alerts can be added to the case automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_supplied: Option<Option<bool>>,
     /// Verdict given to the case, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict_uuid: Option<Option<uuid::Uuid>>,
     /// Details of that verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Option<CaseVerdict>>,
     /// Custom status of the case, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_status_uuid: Option<Option<uuid::Uuid>>,
     /// Details of that custom status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_status: Option<Option<CustomStatus>>,
     /// Custom priority of the case, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_priority_uuid: Option<Option<uuid::Uuid>>,
     /// Details of that custom priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_priority: Option<Option<CustomPriority>>,
     /// Alerts grouped in the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_alerts: Option<i64>,
     /// Alerts grouped in the case. Listings may summarise them to a few members; the
     /// alerts keep the alert conventions (epoch-second `created_at`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<Vec<Alert>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl Case {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid, short_id: String, title: String) -> Self {
@@ -1558,146 +1557,174 @@ impl Case {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for Case {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .member("short_id", &self.short_id)
+            .member("title", &self.title)
+            .optional("description", &self.description)
+            .optional("priority", &self.priority)
+            .optional("status", &self.status)
+            .optional("status_uuid", &self.status_uuid)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_at", &self.updated_at)
+            .optional("updated_by", &self.updated_by)
+            .optional("updated_by_type", &self.updated_by_type)
+            .optional("subscribers", &self.subscribers)
+            .optional("tags", &self.tags)
+            .optional("number_of_comments", &self.number_of_comments)
+            .optional("first_seen_at", &self.first_seen_at)
+            .optional("last_seen_at", &self.last_seen_at)
+            .optional("manual", &self.manual)
+            .optional("is_supplied", &self.is_supplied)
+            .optional("verdict_uuid", &self.verdict_uuid)
+            .optional("verdict", &self.verdict)
+            .optional("custom_status_uuid", &self.custom_status_uuid)
+            .optional("custom_status", &self.custom_status)
+            .optional("custom_priority_uuid", &self.custom_priority_uuid)
+            .optional("custom_priority", &self.custom_priority)
+            .optional("number_of_alerts", &self.number_of_alerts)
+            .optional("alerts", &self.alerts)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Case;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Case object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Case, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<CasePriority>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<uuid::Uuid>> = None;
-                let mut field_7: Option<Option<uuid::Uuid>> = None;
-                let mut field_8: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<String>> = None;
-                let mut field_14: Option<Option<Vec<CaseSubscriber>>> = None;
-                let mut field_15: Option<Option<Vec<String>>> = None;
-                let mut field_16: Option<Option<i64>> = None;
-                let mut field_17: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_18: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_19: Option<Option<bool>> = None;
-                let mut field_20: Option<Option<bool>> = None;
-                let mut field_21: Option<Option<uuid::Uuid>> = None;
-                let mut field_22: Option<Option<CaseVerdict>> = None;
-                let mut field_23: Option<Option<uuid::Uuid>> = None;
-                let mut field_24: Option<Option<CustomStatus>> = None;
-                let mut field_25: Option<Option<uuid::Uuid>> = None;
-                let mut field_26: Option<Option<CustomPriority>> = None;
-                let mut field_27: Option<Option<i64>> = None;
-                let mut field_28: Option<Option<Vec<Alert>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "short_id" => key.read_once(&mut field_1, &mut map)?,
-                        "title" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        "priority" => key.read_once(&mut field_4, &mut map)?,
-                        "status" => key.read_once(&mut field_5, &mut map)?,
-                        "status_uuid" => key.read_once(&mut field_6, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_7, &mut map)?,
-                        "created_at" => key.read_once(&mut field_8, &mut map)?,
-                        "created_by" => key.read_once(&mut field_9, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_10, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_11, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_12, &mut map)?,
-                        "updated_by_type" => key.read_once(&mut field_13, &mut map)?,
-                        "subscribers" => key.read_once(&mut field_14, &mut map)?,
-                        "tags" => key.read_once(&mut field_15, &mut map)?,
-                        "number_of_comments" => key.read_once(&mut field_16, &mut map)?,
-                        "first_seen_at" => key.read_once(&mut field_17, &mut map)?,
-                        "last_seen_at" => key.read_once(&mut field_18, &mut map)?,
-                        "manual" => key.read_once(&mut field_19, &mut map)?,
-                        "is_supplied" => key.read_once(&mut field_20, &mut map)?,
-                        "verdict_uuid" => key.read_once(&mut field_21, &mut map)?,
-                        "verdict" => key.read_once(&mut field_22, &mut map)?,
-                        "custom_status_uuid" => key.read_once(&mut field_23, &mut map)?,
-                        "custom_status" => key.read_once(&mut field_24, &mut map)?,
-                        "custom_priority_uuid" => key.read_once(&mut field_25, &mut map)?,
-                        "custom_priority" => key.read_once(&mut field_26, &mut map)?,
-                        "number_of_alerts" => key.read_once(&mut field_27, &mut map)?,
-                        "alerts" => key.read_once(&mut field_28, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Case {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    short_id: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("short_id"))?,
-                    title: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
-                    description: field_3,
-                    priority: field_4.unwrap_or_default(),
-                    status: field_5.unwrap_or_default(),
-                    status_uuid: field_6.unwrap_or_default(),
-                    community_uuid: field_7.unwrap_or_default(),
-                    created_at: field_8.unwrap_or_default(),
-                    created_by: field_9.unwrap_or_default(),
-                    created_by_type: field_10.unwrap_or_default(),
-                    updated_at: field_11,
-                    updated_by: field_12,
-                    updated_by_type: field_13,
-                    subscribers: field_14.unwrap_or_default(),
-                    tags: field_15.unwrap_or_default(),
-                    number_of_comments: field_16.unwrap_or_default(),
-                    first_seen_at: field_17,
-                    last_seen_at: field_18,
-                    manual: field_19,
-                    is_supplied: field_20,
-                    verdict_uuid: field_21,
-                    verdict: field_22,
-                    custom_status_uuid: field_23,
-                    custom_status: field_24,
-                    custom_priority_uuid: field_25,
-                    custom_priority: field_26,
-                    number_of_alerts: field_27.unwrap_or_default(),
-                    alerts: field_28.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for Case {
+    const EXPECTING: &'static str = "a Case object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut short_id = None;
+        let mut title = None;
+        let mut description = None;
+        let mut priority = None;
+        let mut status = None;
+        let mut status_uuid = None;
+        let mut community_uuid = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_at = None;
+        let mut updated_by = None;
+        let mut updated_by_type = None;
+        let mut subscribers = None;
+        let mut tags = None;
+        let mut number_of_comments = None;
+        let mut first_seen_at = None;
+        let mut last_seen_at = None;
+        let mut manual = None;
+        let mut is_supplied = None;
+        let mut verdict_uuid = None;
+        let mut verdict = None;
+        let mut custom_status_uuid = None;
+        let mut custom_status = None;
+        let mut custom_priority_uuid = None;
+        let mut custom_priority = None;
+        let mut number_of_alerts = None;
+        let mut alerts = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "short_id" => members.read(&key, &mut short_id),
+                "title" => members.read(&key, &mut title),
+                "description" => members.read(&key, &mut description),
+                "priority" => members.read(&key, &mut priority),
+                "status" => members.read(&key, &mut status),
+                "status_uuid" => members.read(&key, &mut status_uuid),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_at" => members.read(&key, &mut updated_at),
+                "updated_by" => members.read(&key, &mut updated_by),
+                "updated_by_type" => members.read(&key, &mut updated_by_type),
+                "subscribers" => members.read(&key, &mut subscribers),
+                "tags" => members.read(&key, &mut tags),
+                "number_of_comments" => members.read(&key, &mut number_of_comments),
+                "first_seen_at" => members.read(&key, &mut first_seen_at),
+                "last_seen_at" => members.read(&key, &mut last_seen_at),
+                "manual" => members.read(&key, &mut manual),
+                "is_supplied" => members.read(&key, &mut is_supplied),
+                "verdict_uuid" => members.read(&key, &mut verdict_uuid),
+                "verdict" => members.read(&key, &mut verdict),
+                "custom_status_uuid" => members.read(&key, &mut custom_status_uuid),
+                "custom_status" => members.read(&key, &mut custom_status),
+                "custom_priority_uuid" => members.read(&key, &mut custom_priority_uuid),
+                "custom_priority" => members.read(&key, &mut custom_priority),
+                "number_of_alerts" => members.read(&key, &mut number_of_alerts),
+                "alerts" => members.read(&key, &mut alerts),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            short_id: clientgen_runtime::de::required(short_id, "short_id")?,
+            title: clientgen_runtime::de::required(title, "title")?,
+            description,
+            priority: priority.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            status_uuid: status_uuid.unwrap_or_default(),
+            community_uuid: community_uuid.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_at,
+            updated_by,
+            updated_by_type,
+            subscribers: subscribers.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            number_of_comments: number_of_comments.unwrap_or_default(),
+            first_seen_at,
+            last_seen_at,
+            manual,
+            is_supplied,
+            verdict_uuid,
+            verdict,
+            custom_status_uuid,
+            custom_status,
+            custom_priority_uuid,
+            custom_priority,
+            number_of_alerts: number_of_alerts.unwrap_or_default(),
+            alerts: alerts.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The alerts grouped in a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlertList {
     /// Number of alerts in the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Whether more alerts follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The alerts.
     pub items: Vec<Alert>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseAlertList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(items: Vec<Alert>) -> Self {
@@ -1709,61 +1736,66 @@ impl CaseAlertList {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseAlertList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("total", &self.total)
+            .optional("has_more", &self.has_more)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseAlertList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseAlertList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseAlertList, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Vec<Alert>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "has_more" => key.read_once(&mut field_1, &mut map)?,
-                        "items" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseAlertList {
-                    total: field_0.unwrap_or_default(),
-                    has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertList {
+    const EXPECTING: &'static str = "a CaseAlertList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut has_more = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "has_more" => members.read(&key, &mut has_more),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: total.unwrap_or_default(),
+            has_more: has_more.unwrap_or_default(),
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Alerts to attach to a case, or the complete list of alerts it should hold.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlerts {
     /// Identifiers of the alerts.
     pub alerts: Vec<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseAlerts {
     /// Creates a value from its required members; the others start empty.
     pub fn new(alerts: Vec<String>) -> Self {
@@ -1773,119 +1805,119 @@ impl CaseAlerts {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseAlerts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("alerts", &self.alerts)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlerts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseAlerts;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseAlerts object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseAlerts, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "alerts" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseAlerts {
-                    alerts: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("alerts"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseAlerts {
+    const EXPECTING: &'static str = "a CaseAlerts object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut alerts = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "alerts" => members.read(&key, &mut alerts),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            alerts: clientgen_runtime::de::required(alerts, "alerts")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Outcome of changing the alerts of a case. Only `status` is documented; other members
 /// are kept as extra properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseAlertsResult {
     /// Outcome reported by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseAlertsResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("status", &self.status)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseAlertsResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseAlertsResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseAlertsResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "status" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseAlertsResult {
-                    status: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResult {
+    const EXPECTING: &'static str = "a CaseAlertsResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "status" => members.read(&key, &mut status),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            status: status.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A comment on a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseComment {
     /// Identifier of the comment.
     pub uuid: uuid::Uuid,
     /// Text of the comment.
     pub content: String,
     /// When the comment was posted (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that posted the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the comment was last edited (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseComment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid, content: String) -> Self {
@@ -1900,70 +1932,78 @@ impl CaseComment {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .member("content", &self.content)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_at", &self.updated_at)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseComment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseComment object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseComment, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "content" => key.read_once(&mut field_1, &mut map)?,
-                        "created_at" => key.read_once(&mut field_2, &mut map)?,
-                        "created_by" => key.read_once(&mut field_3, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_4, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseComment {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    content: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
-                    created_at: field_2.unwrap_or_default(),
-                    created_by: field_3.unwrap_or_default(),
-                    created_by_type: field_4.unwrap_or_default(),
-                    updated_at: field_5,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
+    const EXPECTING: &'static str = "a CaseComment object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut content = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_at = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "content" => members.read(&key, &mut content),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_at" => members.read(&key, &mut updated_at),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            content: clientgen_runtime::de::required(content, "content")?,
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_at,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A comment to post on a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentCreate {
     /// Text of the comment.
     pub content: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(content: String) -> Self {
@@ -1973,60 +2013,62 @@ impl CaseCommentCreate {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseCommentCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("content", &self.content)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseCommentCreate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseCommentCreate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseCommentCreate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "content" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseCommentCreate {
-                    content: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
+    const EXPECTING: &'static str = "a CaseCommentCreate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "content" => members.read(&key, &mut content),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            content: clientgen_runtime::de::required(content, "content")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Comments on a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentList {
     /// Number of comments.
     pub total: i64,
     /// Whether more comments follow this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The comments of this page.
     pub items: Vec<CaseComment>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseCommentList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<CaseComment>) -> Self {
@@ -2038,89 +2080,84 @@ impl CaseCommentList {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseCommentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("total", &self.total)
+            .optional("has_more", &self.has_more)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseCommentList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseCommentList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseCommentList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Vec<CaseComment>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "has_more" => key.read_once(&mut field_1, &mut map)?,
-                        "items" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseCommentList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentList {
+    const EXPECTING: &'static str = "a CaseCommentList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut has_more = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "has_more" => members.read(&key, &mut has_more),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: clientgen_runtime::de::required(total, "total")?,
+            has_more: has_more.unwrap_or_default(),
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A case to open.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseCreate {
     /// Title of the case.
     pub title: String,
     /// Description of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Initial status of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_uuid: Option<uuid::Uuid>,
     /// Built-in priority of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<CasePriority>,
     /// Tags of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Profiles to follow the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers: Option<Vec<CaseSubscriber>>,
     /// Community to open the case in, when the key can act on several.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// Verdict to give the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict_uuid: Option<uuid::Uuid>,
     /// Custom status to give the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_status_uuid: Option<uuid::Uuid>,
     /// Custom priority to give the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_priority_uuid: Option<uuid::Uuid>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(title: String) -> Self {
@@ -2139,83 +2176,95 @@ impl CaseCreate {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("title", &self.title)
+            .optional("description", &self.description)
+            .optional("status_uuid", &self.status_uuid)
+            .optional("priority", &self.priority)
+            .optional("tags", &self.tags)
+            .optional("subscribers", &self.subscribers)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("verdict_uuid", &self.verdict_uuid)
+            .optional("custom_status_uuid", &self.custom_status_uuid)
+            .optional("custom_priority_uuid", &self.custom_priority_uuid)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseCreate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseCreate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseCreate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<uuid::Uuid>> = None;
-                let mut field_3: Option<Option<CasePriority>> = None;
-                let mut field_4: Option<Option<Vec<String>>> = None;
-                let mut field_5: Option<Option<Vec<CaseSubscriber>>> = None;
-                let mut field_6: Option<Option<uuid::Uuid>> = None;
-                let mut field_7: Option<Option<uuid::Uuid>> = None;
-                let mut field_8: Option<Option<uuid::Uuid>> = None;
-                let mut field_9: Option<Option<uuid::Uuid>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "title" => key.read_once(&mut field_0, &mut map)?,
-                        "description" => key.read_once(&mut field_1, &mut map)?,
-                        "status_uuid" => key.read_once(&mut field_2, &mut map)?,
-                        "priority" => key.read_once(&mut field_3, &mut map)?,
-                        "tags" => key.read_once(&mut field_4, &mut map)?,
-                        "subscribers" => key.read_once(&mut field_5, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_6, &mut map)?,
-                        "verdict_uuid" => key.read_once(&mut field_7, &mut map)?,
-                        "custom_status_uuid" => key.read_once(&mut field_8, &mut map)?,
-                        "custom_priority_uuid" => key.read_once(&mut field_9, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseCreate {
-                    title: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("title"))?,
-                    description: field_1.unwrap_or_default(),
-                    status_uuid: field_2.unwrap_or_default(),
-                    priority: field_3.unwrap_or_default(),
-                    tags: field_4.unwrap_or_default(),
-                    subscribers: field_5.unwrap_or_default(),
-                    community_uuid: field_6.unwrap_or_default(),
-                    verdict_uuid: field_7.unwrap_or_default(),
-                    custom_status_uuid: field_8.unwrap_or_default(),
-                    custom_priority_uuid: field_9.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseCreate {
+    const EXPECTING: &'static str = "a CaseCreate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut title = None;
+        let mut description = None;
+        let mut status_uuid = None;
+        let mut priority = None;
+        let mut tags = None;
+        let mut subscribers = None;
+        let mut community_uuid = None;
+        let mut verdict_uuid = None;
+        let mut custom_status_uuid = None;
+        let mut custom_priority_uuid = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "title" => members.read(&key, &mut title),
+                "description" => members.read(&key, &mut description),
+                "status_uuid" => members.read(&key, &mut status_uuid),
+                "priority" => members.read(&key, &mut priority),
+                "tags" => members.read(&key, &mut tags),
+                "subscribers" => members.read(&key, &mut subscribers),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "verdict_uuid" => members.read(&key, &mut verdict_uuid),
+                "custom_status_uuid" => members.read(&key, &mut custom_status_uuid),
+                "custom_priority_uuid" => members.read(&key, &mut custom_priority_uuid),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            title: clientgen_runtime::de::required(title, "title")?,
+            description: description.unwrap_or_default(),
+            status_uuid: status_uuid.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            subscribers: subscribers.unwrap_or_default(),
+            community_uuid: community_uuid.unwrap_or_default(),
+            verdict_uuid: verdict_uuid.unwrap_or_default(),
+            custom_status_uuid: custom_status_uuid.unwrap_or_default(),
+            custom_priority_uuid: custom_priority_uuid.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Events to add to a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseEvents {
     /// Identifiers of the events, taken from their `__event_id` member (not `event.id`,
     /// which is a different identifier).
     pub event_ids: Vec<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseEvents {
     /// Creates a value from its required members; the others start empty.
     pub fn new(event_ids: Vec<String>) -> Self {
@@ -2225,60 +2274,62 @@ impl CaseEvents {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("event_ids", &self.event_ids)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseEvents {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseEvents;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseEvents object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseEvents, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "event_ids" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseEvents {
-                    event_ids: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("event_ids"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseEvents {
+    const EXPECTING: &'static str = "a CaseEvents object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut event_ids = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "event_ids" => members.read(&key, &mut event_ids),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            event_ids: clientgen_runtime::de::required(event_ids, "event_ids")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of cases.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseList {
     /// Number of cases matching the filters, over all pages.
     pub total: i64,
     /// Whether more cases follow this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The cases of this page.
     pub items: Vec<Case>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Case>) -> Self {
@@ -2290,53 +2341,56 @@ impl CaseList {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("total", &self.total)
+            .optional("has_more", &self.has_more)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Vec<Case>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "has_more" => key.read_once(&mut field_1, &mut map)?,
-                        "items" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
+    const EXPECTING: &'static str = "a CaseList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut has_more = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "has_more" => members.read(&key, &mut has_more),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: clientgen_runtime::de::required(total, "total")?,
+            has_more: has_more.unwrap_or_default(),
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Built-in priority of a case.
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CasePriority {
@@ -2349,6 +2403,8 @@ pub enum CasePriority {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "cases")]
 impl CasePriority {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2360,6 +2416,8 @@ impl CasePriority {
         }
     }
 }
+
+#[cfg(feature = "cases")]
 impl From<&str> for CasePriority {
     fn from(value: &str) -> Self {
         match value {
@@ -2370,21 +2428,29 @@ impl From<&str> for CasePriority {
         }
     }
 }
+
+#[cfg(feature = "cases")]
 impl std::fmt::Display for CasePriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "cases")]
 impl clientgen_runtime::ToParam for CasePriority {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "cases")]
 impl serde::Serialize for CasePriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CasePriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2392,78 +2458,83 @@ impl<'de> serde::Deserialize<'de> for CasePriority {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A profile following a case.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseSubscriber {
     /// Identifier of the profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_uuid: Option<uuid::Uuid>,
     /// Kind of profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseSubscriber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("avatar_uuid", &self.avatar_uuid)
+            .optional("type", &self.r#type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseSubscriber;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseSubscriber object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseSubscriber, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "avatar_uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "type" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseSubscriber {
-                    avatar_uuid: field_0.unwrap_or_default(),
-                    r#type: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseSubscriber {
+    const EXPECTING: &'static str = "a CaseSubscriber object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut avatar_uuid = None;
+        let mut r#type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "avatar_uuid" => members.read(&key, &mut avatar_uuid),
+                "type" => members.read(&key, &mut r#type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            avatar_uuid: avatar_uuid.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A tag used on cases. Its members are not documented and are kept as they come.
+#[cfg(feature = "cases")]
 pub type CaseTag = serde_json::Map<String, serde_json::Value>;
+
 /// One page of case tags.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseTagList {
     /// Number of tags, over all pages.
     pub total: i64,
     /// Whether more tags follow this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The tags of this page.
     pub items: Vec<CaseTag>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseTagList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<CaseTag>) -> Self {
@@ -2475,243 +2546,244 @@ impl CaseTagList {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseTagList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("total", &self.total)
+            .optional("has_more", &self.has_more)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseTagList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseTagList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseTagList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseTagList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Vec<CaseTag>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "has_more" => key.read_once(&mut field_1, &mut map)?,
-                        "items" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseTagList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseTagList {
+    const EXPECTING: &'static str = "a CaseTagList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut has_more = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "has_more" => members.read(&key, &mut has_more),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: clientgen_runtime::de::required(total, "total")?,
+            has_more: has_more.unwrap_or_default(),
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Case properties to change; members left out keep their value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseUpdate {
     /// New title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// New description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_uuid: Option<uuid::Uuid>,
     /// New built-in priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<CasePriority>,
     /// New list of tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// New list of followers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers: Option<Vec<CaseSubscriber>>,
     /// New verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict_uuid: Option<uuid::Uuid>,
     /// New custom status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_status_uuid: Option<uuid::Uuid>,
     /// New custom priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_priority_uuid: Option<uuid::Uuid>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("title", &self.title)
+            .optional("description", &self.description)
+            .optional("status_uuid", &self.status_uuid)
+            .optional("priority", &self.priority)
+            .optional("tags", &self.tags)
+            .optional("subscribers", &self.subscribers)
+            .optional("verdict_uuid", &self.verdict_uuid)
+            .optional("custom_status_uuid", &self.custom_status_uuid)
+            .optional("custom_priority_uuid", &self.custom_priority_uuid)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseUpdate, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<uuid::Uuid>> = None;
-                let mut field_3: Option<Option<CasePriority>> = None;
-                let mut field_4: Option<Option<Vec<String>>> = None;
-                let mut field_5: Option<Option<Vec<CaseSubscriber>>> = None;
-                let mut field_6: Option<Option<uuid::Uuid>> = None;
-                let mut field_7: Option<Option<uuid::Uuid>> = None;
-                let mut field_8: Option<Option<uuid::Uuid>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "title" => key.read_once(&mut field_0, &mut map)?,
-                        "description" => key.read_once(&mut field_1, &mut map)?,
-                        "status_uuid" => key.read_once(&mut field_2, &mut map)?,
-                        "priority" => key.read_once(&mut field_3, &mut map)?,
-                        "tags" => key.read_once(&mut field_4, &mut map)?,
-                        "subscribers" => key.read_once(&mut field_5, &mut map)?,
-                        "verdict_uuid" => key.read_once(&mut field_6, &mut map)?,
-                        "custom_status_uuid" => key.read_once(&mut field_7, &mut map)?,
-                        "custom_priority_uuid" => key.read_once(&mut field_8, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseUpdate {
-                    title: field_0.unwrap_or_default(),
-                    description: field_1.unwrap_or_default(),
-                    status_uuid: field_2.unwrap_or_default(),
-                    priority: field_3.unwrap_or_default(),
-                    tags: field_4.unwrap_or_default(),
-                    subscribers: field_5.unwrap_or_default(),
-                    verdict_uuid: field_6.unwrap_or_default(),
-                    custom_status_uuid: field_7.unwrap_or_default(),
-                    custom_priority_uuid: field_8.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
+    const EXPECTING: &'static str = "a CaseUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut title = None;
+        let mut description = None;
+        let mut status_uuid = None;
+        let mut priority = None;
+        let mut tags = None;
+        let mut subscribers = None;
+        let mut verdict_uuid = None;
+        let mut custom_status_uuid = None;
+        let mut custom_priority_uuid = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "title" => members.read(&key, &mut title),
+                "description" => members.read(&key, &mut description),
+                "status_uuid" => members.read(&key, &mut status_uuid),
+                "priority" => members.read(&key, &mut priority),
+                "tags" => members.read(&key, &mut tags),
+                "subscribers" => members.read(&key, &mut subscribers),
+                "verdict_uuid" => members.read(&key, &mut verdict_uuid),
+                "custom_status_uuid" => members.read(&key, &mut custom_status_uuid),
+                "custom_priority_uuid" => members.read(&key, &mut custom_priority_uuid),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            title: title.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            status_uuid: status_uuid.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            subscribers: subscribers.unwrap_or_default(),
+            verdict_uuid: verdict_uuid.unwrap_or_default(),
+            custom_status_uuid: custom_status_uuid.unwrap_or_default(),
+            custom_priority_uuid: custom_priority_uuid.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A verdict given to a case.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseVerdict {
     /// Name of the verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// What the verdict means.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Rank of the verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
     /// Stage of the investigation the verdict belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseVerdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("label", &self.label)
+            .optional("description", &self.description)
+            .optional("level", &self.level)
+            .optional("stage", &self.stage)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseVerdict;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseVerdict object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseVerdict, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "label" => key.read_once(&mut field_0, &mut map)?,
-                        "description" => key.read_once(&mut field_1, &mut map)?,
-                        "level" => key.read_once(&mut field_2, &mut map)?,
-                        "stage" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseVerdict {
-                    label: field_0.unwrap_or_default(),
-                    description: field_1.unwrap_or_default(),
-                    level: field_2.unwrap_or_default(),
-                    stage: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseVerdict {
+    const EXPECTING: &'static str = "a CaseVerdict object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut label = None;
+        let mut description = None;
+        let mut level = None;
+        let mut stage = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "label" => members.read(&key, &mut label),
+                "description" => members.read(&key, &mut description),
+                "level" => members.read(&key, &mut level),
+                "stage" => members.read(&key, &mut stage),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            label: label.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            level: level.unwrap_or_default(),
+            stage: stage.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A comment on an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     /// Identifier of the comment.
     pub uuid: uuid::Uuid,
     /// Text of the comment.
     pub content: String,
     /// Name shown as the author.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<Option<String>>,
     /// When the comment was posted, in seconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
     /// Identifier of the profile that posted the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile, such as `apikey`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// Whether the caller has not seen the comment yet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unseen: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl Comment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid, content: String) -> Self {
@@ -2727,76 +2799,84 @@ impl Comment {
         }
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for Comment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .member("content", &self.content)
+            .optional("author", &self.author)
+            .optional("date", &self.date)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("unseen", &self.unseen)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Comment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Comment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Comment object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Comment, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "content" => key.read_once(&mut field_1, &mut map)?,
-                        "author" => key.read_once(&mut field_2, &mut map)?,
-                        "date" => key.read_once(&mut field_3, &mut map)?,
-                        "created_by" => key.read_once(&mut field_4, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_5, &mut map)?,
-                        "unseen" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Comment {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    content: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
-                    author: field_2,
-                    date: field_3.unwrap_or_default(),
-                    created_by: field_4.unwrap_or_default(),
-                    created_by_type: field_5.unwrap_or_default(),
-                    unseen: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for Comment {
+    const EXPECTING: &'static str = "a Comment object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut content = None;
+        let mut author = None;
+        let mut date = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut unseen = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "content" => members.read(&key, &mut content),
+                "author" => members.read(&key, &mut author),
+                "date" => members.read(&key, &mut date),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "unseen" => members.read(&key, &mut unseen),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            content: clientgen_runtime::de::required(content, "content")?,
+            author,
+            date: date.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            unseen: unseen.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A comment to post on an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommentCreate {
     /// Text of the comment.
     pub content: String,
     /// Name to show as the author of the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl CommentCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(content: String) -> Self {
@@ -2807,63 +2887,66 @@ impl CommentCreate {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for CommentCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("content", &self.content)
+            .optional("author", &self.author)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CommentCreate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommentCreate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommentCreate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "content" => key.read_once(&mut field_0, &mut map)?,
-                        "author" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CommentCreate {
-                    content: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
-                    author: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for CommentCreate {
+    const EXPECTING: &'static str = "a CommentCreate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut author = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "content" => members.read(&key, &mut content),
+                "author" => members.read(&key, &mut author),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            content: clientgen_runtime::de::required(content, "content")?,
+            author: author.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Comments on an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommentList {
     /// Number of comments.
     pub total: i64,
     /// Whether more comments follow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The comments.
     pub items: Vec<Comment>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl CommentList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Comment>) -> Self {
@@ -2875,103 +2958,94 @@ impl CommentList {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for CommentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("total", &self.total)
+            .optional("has_more", &self.has_more)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CommentList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CommentList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommentList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommentList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Vec<Comment>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "has_more" => key.read_once(&mut field_1, &mut map)?,
-                        "items" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CommentList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for CommentList {
+    const EXPECTING: &'static str = "a CommentList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut has_more = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "has_more" => members.read(&key, &mut has_more),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: clientgen_runtime::de::required(total, "total")?,
+            has_more: has_more.unwrap_or_default(),
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A community, the workspace that owns intakes, rules, alerts and cases.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "communities")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Community {
     /// Identifier of the community.
     pub uuid: String,
     /// Name of the community.
     pub name: String,
     /// Free-text description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Address of the community's home page; may be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub homepage_url: Option<Option<String>>,
     /// When the community was created (a date and time, not always ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Identifier of the profile that created the community.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile, such as `avatar`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the community was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<String>>,
     /// Whether this is a multi-tenant community managing other communities.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_parent: Option<bool>,
     /// The multi-tenant community managing this one, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_community_uuid: Option<Option<String>>,
     /// Identifiers of the communities this multi-tenant community manages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcommunities: Option<Vec<String>>,
     /// Whether members must use multi-factor authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_mfa_enforced: Option<Option<bool>>,
     /// Session lifetime in minutes, when the community sets one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<Option<f64>>,
     /// Whether members inactive for 90 days are disabled automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_inactive_avatars: Option<bool>,
     /// Whether the community itself is disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "communities")]
 impl Community {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: String, name: String) -> Self {
@@ -2995,421 +3069,436 @@ impl Community {
         }
     }
 }
+
+#[cfg(feature = "communities")]
+impl serde::Serialize for Community {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .member("name", &self.name)
+            .optional("description", &self.description)
+            .optional("homepage_url", &self.homepage_url)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_at", &self.updated_at)
+            .optional("is_parent", &self.is_parent)
+            .optional("parent_community_uuid", &self.parent_community_uuid)
+            .optional("subcommunities", &self.subcommunities)
+            .optional("is_mfa_enforced", &self.is_mfa_enforced)
+            .optional("session_timeout", &self.session_timeout)
+            .optional("disable_inactive_avatars", &self.disable_inactive_avatars)
+            .optional("disabled", &self.disabled)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "communities")]
 impl<'de> serde::Deserialize<'de> for Community {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Community;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Community object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Community, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<bool>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<Vec<String>>> = None;
-                let mut field_11: Option<Option<bool>> = None;
-                let mut field_12: Option<Option<f64>> = None;
-                let mut field_13: Option<Option<bool>> = None;
-                let mut field_14: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        "homepage_url" => key.read_once(&mut field_3, &mut map)?,
-                        "created_at" => key.read_once(&mut field_4, &mut map)?,
-                        "created_by" => key.read_once(&mut field_5, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_6, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_7, &mut map)?,
-                        "is_parent" => key.read_once(&mut field_8, &mut map)?,
-                        "parent_community_uuid" => key.read_once(&mut field_9, &mut map)?,
-                        "subcommunities" => key.read_once(&mut field_10, &mut map)?,
-                        "is_mfa_enforced" => key.read_once(&mut field_11, &mut map)?,
-                        "session_timeout" => key.read_once(&mut field_12, &mut map)?,
-                        "disable_inactive_avatars" => {
-                            key.read_once(&mut field_13, &mut map)?
-                        }
-                        "disabled" => key.read_once(&mut field_14, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Community {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    description: field_2,
-                    homepage_url: field_3,
-                    created_at: field_4.unwrap_or_default(),
-                    created_by: field_5.unwrap_or_default(),
-                    created_by_type: field_6.unwrap_or_default(),
-                    updated_at: field_7,
-                    is_parent: field_8.unwrap_or_default(),
-                    parent_community_uuid: field_9,
-                    subcommunities: field_10.unwrap_or_default(),
-                    is_mfa_enforced: field_11,
-                    session_timeout: field_12,
-                    disable_inactive_avatars: field_13.unwrap_or_default(),
-                    disabled: field_14.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "communities")]
+impl<'de> clientgen_runtime::de::Object<'de> for Community {
+    const EXPECTING: &'static str = "a Community object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut description = None;
+        let mut homepage_url = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_at = None;
+        let mut is_parent = None;
+        let mut parent_community_uuid = None;
+        let mut subcommunities = None;
+        let mut is_mfa_enforced = None;
+        let mut session_timeout = None;
+        let mut disable_inactive_avatars = None;
+        let mut disabled = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                "homepage_url" => members.read(&key, &mut homepage_url),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_at" => members.read(&key, &mut updated_at),
+                "is_parent" => members.read(&key, &mut is_parent),
+                "parent_community_uuid" => members.read(&key, &mut parent_community_uuid),
+                "subcommunities" => members.read(&key, &mut subcommunities),
+                "is_mfa_enforced" => members.read(&key, &mut is_mfa_enforced),
+                "session_timeout" => members.read(&key, &mut session_timeout),
+                "disable_inactive_avatars" => {
+                    members.read(&key, &mut disable_inactive_avatars)
+                }
+                "disabled" => members.read(&key, &mut disabled),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            name: clientgen_runtime::de::required(name, "name")?,
+            description,
+            homepage_url,
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_at,
+            is_parent: is_parent.unwrap_or_default(),
+            parent_community_uuid,
+            subcommunities: subcommunities.unwrap_or_default(),
+            is_mfa_enforced,
+            session_timeout,
+            disable_inactive_avatars: disable_inactive_avatars.unwrap_or_default(),
+            disabled: disabled.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A countermeasure proposed for an alert, as listed in the single-alert view and as
 /// returned when it is activated or denied. Members not listed are kept as extra
 /// properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Countermeasure {
     /// Identifier of the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the countermeasure does.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Identifier of the alert the countermeasure was proposed for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_uuid: Option<String>,
     /// Identifier of the model the countermeasure was created from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_uuid: Option<String>,
     /// Status of the countermeasure (deprecated by the vendor).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Relevance of the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relevance: Option<i64>,
     /// Relevance of the countermeasure as recomputed over time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_relevance: Option<i64>,
     /// Estimated time needed to apply the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Identifier of the profile assigned to carry out the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<Option<String>>,
     /// When the countermeasure was created (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the countermeasure was activated (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that activated the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activated_by_type: Option<Option<String>>,
     /// When the countermeasure was denied (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that denied the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_by_type: Option<Option<String>>,
     /// Comments recorded on the countermeasure (same shape as alert comments).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<Comment>>,
     /// Steps to carry out the countermeasure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_steps: Option<Vec<CountermeasureActionStep>>,
     /// STIX 2 course-of-action object behind the countermeasure (deprecated by the vendor).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub course_of_action: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for Countermeasure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("alert_uuid", &self.alert_uuid)
+            .optional("model_uuid", &self.model_uuid)
+            .optional("status", &self.status)
+            .optional("relevance", &self.relevance)
+            .optional("dynamic_relevance", &self.dynamic_relevance)
+            .optional("duration", &self.duration)
+            .optional("assignee", &self.assignee)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("activated_at", &self.activated_at)
+            .optional("activated_by", &self.activated_by)
+            .optional("activated_by_type", &self.activated_by_type)
+            .optional("denied_at", &self.denied_at)
+            .optional("denied_by", &self.denied_by)
+            .optional("denied_by_type", &self.denied_by_type)
+            .optional("comments", &self.comments)
+            .optional("action_steps", &self.action_steps)
+            .optional("course_of_action", &self.course_of_action)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Countermeasure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Countermeasure;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Countermeasure object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Countermeasure, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut field_7: Option<Option<i64>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<String>> = None;
-                let mut field_16: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_17: Option<Option<String>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<Vec<Comment>>> = None;
-                let mut field_20: Option<Option<Vec<CountermeasureActionStep>>> = None;
-                let mut field_21: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        "alert_uuid" => key.read_once(&mut field_3, &mut map)?,
-                        "model_uuid" => key.read_once(&mut field_4, &mut map)?,
-                        "status" => key.read_once(&mut field_5, &mut map)?,
-                        "relevance" => key.read_once(&mut field_6, &mut map)?,
-                        "dynamic_relevance" => key.read_once(&mut field_7, &mut map)?,
-                        "duration" => key.read_once(&mut field_8, &mut map)?,
-                        "assignee" => key.read_once(&mut field_9, &mut map)?,
-                        "created_at" => key.read_once(&mut field_10, &mut map)?,
-                        "created_by" => key.read_once(&mut field_11, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_12, &mut map)?,
-                        "activated_at" => key.read_once(&mut field_13, &mut map)?,
-                        "activated_by" => key.read_once(&mut field_14, &mut map)?,
-                        "activated_by_type" => key.read_once(&mut field_15, &mut map)?,
-                        "denied_at" => key.read_once(&mut field_16, &mut map)?,
-                        "denied_by" => key.read_once(&mut field_17, &mut map)?,
-                        "denied_by_type" => key.read_once(&mut field_18, &mut map)?,
-                        "comments" => key.read_once(&mut field_19, &mut map)?,
-                        "action_steps" => key.read_once(&mut field_20, &mut map)?,
-                        "course_of_action" => key.read_once(&mut field_21, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Countermeasure {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    description: field_2.unwrap_or_default(),
-                    alert_uuid: field_3.unwrap_or_default(),
-                    model_uuid: field_4.unwrap_or_default(),
-                    status: field_5.unwrap_or_default(),
-                    relevance: field_6.unwrap_or_default(),
-                    dynamic_relevance: field_7.unwrap_or_default(),
-                    duration: field_8.unwrap_or_default(),
-                    assignee: field_9,
-                    created_at: field_10.unwrap_or_default(),
-                    created_by: field_11.unwrap_or_default(),
-                    created_by_type: field_12.unwrap_or_default(),
-                    activated_at: field_13,
-                    activated_by: field_14,
-                    activated_by_type: field_15,
-                    denied_at: field_16,
-                    denied_by: field_17,
-                    denied_by_type: field_18,
-                    comments: field_19.unwrap_or_default(),
-                    action_steps: field_20.unwrap_or_default(),
-                    course_of_action: field_21,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for Countermeasure {
+    const EXPECTING: &'static str = "a Countermeasure object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut description = None;
+        let mut alert_uuid = None;
+        let mut model_uuid = None;
+        let mut status = None;
+        let mut relevance = None;
+        let mut dynamic_relevance = None;
+        let mut duration = None;
+        let mut assignee = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut activated_at = None;
+        let mut activated_by = None;
+        let mut activated_by_type = None;
+        let mut denied_at = None;
+        let mut denied_by = None;
+        let mut denied_by_type = None;
+        let mut comments = None;
+        let mut action_steps = None;
+        let mut course_of_action = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                "alert_uuid" => members.read(&key, &mut alert_uuid),
+                "model_uuid" => members.read(&key, &mut model_uuid),
+                "status" => members.read(&key, &mut status),
+                "relevance" => members.read(&key, &mut relevance),
+                "dynamic_relevance" => members.read(&key, &mut dynamic_relevance),
+                "duration" => members.read(&key, &mut duration),
+                "assignee" => members.read(&key, &mut assignee),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "activated_at" => members.read(&key, &mut activated_at),
+                "activated_by" => members.read(&key, &mut activated_by),
+                "activated_by_type" => members.read(&key, &mut activated_by_type),
+                "denied_at" => members.read(&key, &mut denied_at),
+                "denied_by" => members.read(&key, &mut denied_by),
+                "denied_by_type" => members.read(&key, &mut denied_by_type),
+                "comments" => members.read(&key, &mut comments),
+                "action_steps" => members.read(&key, &mut action_steps),
+                "course_of_action" => members.read(&key, &mut course_of_action),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            alert_uuid: alert_uuid.unwrap_or_default(),
+            model_uuid: model_uuid.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            relevance: relevance.unwrap_or_default(),
+            dynamic_relevance: dynamic_relevance.unwrap_or_default(),
+            duration: duration.unwrap_or_default(),
+            assignee,
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            activated_at,
+            activated_by,
+            activated_by_type,
+            denied_at,
+            denied_by,
+            denied_by_type,
+            comments: comments.unwrap_or_default(),
+            action_steps: action_steps.unwrap_or_default(),
+            course_of_action,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One step of a countermeasure.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CountermeasureActionStep {
     /// Name of the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the step does.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Status of the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Position of the step in the execution order (a string in the vendor schema).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_order: Option<String>,
     /// Identifier of the profile assigned to the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<Option<String>>,
     /// Object the step acts on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Comments recorded on the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<Comment>>,
     /// When the step was created (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the step was activated (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that activated the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activated_by_type: Option<Option<String>>,
     /// When the step was denied (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that denied the step.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub denied_by_type: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for CountermeasureActionStep {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("status", &self.status)
+            .optional("action_order", &self.action_order)
+            .optional("assignee", &self.assignee)
+            .optional("object", &self.object)
+            .optional("comments", &self.comments)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("activated_at", &self.activated_at)
+            .optional("activated_by", &self.activated_by)
+            .optional("activated_by_type", &self.activated_by_type)
+            .optional("denied_at", &self.denied_at)
+            .optional("denied_by", &self.denied_by)
+            .optional("denied_by_type", &self.denied_by_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for CountermeasureActionStep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CountermeasureActionStep;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CountermeasureActionStep object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CountermeasureActionStep, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field_6: Option<Option<Vec<Comment>>> = None;
-                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "description" => key.read_once(&mut field_1, &mut map)?,
-                        "status" => key.read_once(&mut field_2, &mut map)?,
-                        "action_order" => key.read_once(&mut field_3, &mut map)?,
-                        "assignee" => key.read_once(&mut field_4, &mut map)?,
-                        "object" => key.read_once(&mut field_5, &mut map)?,
-                        "comments" => key.read_once(&mut field_6, &mut map)?,
-                        "created_at" => key.read_once(&mut field_7, &mut map)?,
-                        "created_by" => key.read_once(&mut field_8, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_9, &mut map)?,
-                        "activated_at" => key.read_once(&mut field_10, &mut map)?,
-                        "activated_by" => key.read_once(&mut field_11, &mut map)?,
-                        "activated_by_type" => key.read_once(&mut field_12, &mut map)?,
-                        "denied_at" => key.read_once(&mut field_13, &mut map)?,
-                        "denied_by" => key.read_once(&mut field_14, &mut map)?,
-                        "denied_by_type" => key.read_once(&mut field_15, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CountermeasureActionStep {
-                    name: field_0.unwrap_or_default(),
-                    description: field_1.unwrap_or_default(),
-                    status: field_2.unwrap_or_default(),
-                    action_order: field_3.unwrap_or_default(),
-                    assignee: field_4,
-                    object: field_5,
-                    comments: field_6.unwrap_or_default(),
-                    created_at: field_7.unwrap_or_default(),
-                    created_by: field_8.unwrap_or_default(),
-                    created_by_type: field_9.unwrap_or_default(),
-                    activated_at: field_10,
-                    activated_by: field_11,
-                    activated_by_type: field_12,
-                    denied_at: field_13,
-                    denied_by: field_14,
-                    denied_by_type: field_15,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureActionStep {
+    const EXPECTING: &'static str = "a CountermeasureActionStep object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut status = None;
+        let mut action_order = None;
+        let mut assignee = None;
+        let mut object = None;
+        let mut comments = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut activated_at = None;
+        let mut activated_by = None;
+        let mut activated_by_type = None;
+        let mut denied_at = None;
+        let mut denied_by = None;
+        let mut denied_by_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                "status" => members.read(&key, &mut status),
+                "action_order" => members.read(&key, &mut action_order),
+                "assignee" => members.read(&key, &mut assignee),
+                "object" => members.read(&key, &mut object),
+                "comments" => members.read(&key, &mut comments),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "activated_at" => members.read(&key, &mut activated_at),
+                "activated_by" => members.read(&key, &mut activated_by),
+                "activated_by_type" => members.read(&key, &mut activated_by_type),
+                "denied_at" => members.read(&key, &mut denied_at),
+                "denied_by" => members.read(&key, &mut denied_by),
+                "denied_by_type" => members.read(&key, &mut denied_by_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            action_order: action_order.unwrap_or_default(),
+            assignee,
+            object,
+            comments: comments.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            activated_at,
+            activated_by,
+            activated_by_type,
+            denied_at,
+            denied_by,
+            denied_by_type,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A comment recorded with a countermeasure decision.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CountermeasureComment {
     /// Text of the comment.
     pub content: String,
     /// Name to show as the author of the comment (at most 32 characters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl CountermeasureComment {
     /// Creates a value from its required members; the others start empty.
     pub fn new(content: String) -> Self {
@@ -3420,57 +3509,61 @@ impl CountermeasureComment {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for CountermeasureComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("content", &self.content)
+            .optional("author", &self.author)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CountermeasureComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CountermeasureComment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CountermeasureComment object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CountermeasureComment, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "content" => key.read_once(&mut field_0, &mut map)?,
-                        "author" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CountermeasureComment {
-                    content: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("content"))?,
-                    author: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureComment {
+    const EXPECTING: &'static str = "a CountermeasureComment object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut author = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "content" => members.read(&key, &mut content),
+                "author" => members.read(&key, &mut author),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            content: clientgen_runtime::de::required(content, "content")?,
+            author: author.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Why a countermeasure is activated or denied.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CountermeasureDecision {
     pub comment: CountermeasureComment,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl CountermeasureDecision {
     /// Creates a value from its required members; the others start empty.
     pub fn new(comment: CountermeasureComment) -> Self {
@@ -3480,289 +3573,293 @@ impl CountermeasureDecision {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for CountermeasureDecision {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for CountermeasureDecision {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CountermeasureDecision;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CountermeasureDecision object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CountermeasureDecision, A::Error> {
-                let mut field_0: Option<CountermeasureComment> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "comment" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CountermeasureDecision {
-                    comment: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for CountermeasureDecision {
+    const EXPECTING: &'static str = "a CountermeasureDecision object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            comment: clientgen_runtime::de::required(comment, "comment")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A priority defined by the community.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "cases", feature = "configuration"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomPriority {
     /// Identifier of the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Community that defined the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// Name of the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// What the priority means.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Rank of the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
     /// Display colour of the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Whether cases currently use the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_used: Option<bool>,
     /// When the priority was created (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the priority was last changed (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that last changed the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_type: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "cases", feature = "configuration"))]
+impl serde::Serialize for CustomPriority {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("label", &self.label)
+            .optional("description", &self.description)
+            .optional("level", &self.level)
+            .optional("color", &self.color)
+            .optional("is_used", &self.is_used)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_at", &self.updated_at)
+            .optional("updated_by", &self.updated_by)
+            .optional("updated_by_type", &self.updated_by_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> serde::Deserialize<'de> for CustomPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CustomPriority;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CustomPriority object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomPriority, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<uuid::Uuid>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_1, &mut map)?,
-                        "label" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        "level" => key.read_once(&mut field_4, &mut map)?,
-                        "color" => key.read_once(&mut field_5, &mut map)?,
-                        "is_used" => key.read_once(&mut field_6, &mut map)?,
-                        "created_at" => key.read_once(&mut field_7, &mut map)?,
-                        "created_by" => key.read_once(&mut field_8, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_9, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_10, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_11, &mut map)?,
-                        "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CustomPriority {
-                    uuid: field_0.unwrap_or_default(),
-                    community_uuid: field_1.unwrap_or_default(),
-                    label: field_2.unwrap_or_default(),
-                    description: field_3.unwrap_or_default(),
-                    level: field_4.unwrap_or_default(),
-                    color: field_5.unwrap_or_default(),
-                    is_used: field_6.unwrap_or_default(),
-                    created_at: field_7.unwrap_or_default(),
-                    created_by: field_8.unwrap_or_default(),
-                    created_by_type: field_9.unwrap_or_default(),
-                    updated_at: field_10,
-                    updated_by: field_11,
-                    updated_by_type: field_12,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "cases", feature = "configuration"))]
+impl<'de> clientgen_runtime::de::Object<'de> for CustomPriority {
+    const EXPECTING: &'static str = "a CustomPriority object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut community_uuid = None;
+        let mut label = None;
+        let mut description = None;
+        let mut level = None;
+        let mut color = None;
+        let mut is_used = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_at = None;
+        let mut updated_by = None;
+        let mut updated_by_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "label" => members.read(&key, &mut label),
+                "description" => members.read(&key, &mut description),
+                "level" => members.read(&key, &mut level),
+                "color" => members.read(&key, &mut color),
+                "is_used" => members.read(&key, &mut is_used),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_at" => members.read(&key, &mut updated_at),
+                "updated_by" => members.read(&key, &mut updated_by),
+                "updated_by_type" => members.read(&key, &mut updated_by_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            community_uuid: community_uuid.unwrap_or_default(),
+            label: label.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            level: level.unwrap_or_default(),
+            color: color.unwrap_or_default(),
+            is_used: is_used.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_at,
+            updated_by,
+            updated_by_type,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A status defined by the community.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "cases", feature = "configuration"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomStatus {
     /// Identifier of the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Community that defined the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// Name of the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// What the status means.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Rank of the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
     /// Stage of the investigation the status belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Whether cases or alerts currently use the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_used: Option<bool>,
     /// When the status was created (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the status was last changed (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that last changed the status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_type: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "cases", feature = "configuration"))]
+impl serde::Serialize for CustomStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("label", &self.label)
+            .optional("description", &self.description)
+            .optional("level", &self.level)
+            .optional("stage", &self.stage)
+            .optional("is_used", &self.is_used)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_at", &self.updated_at)
+            .optional("updated_by", &self.updated_by)
+            .optional("updated_by_type", &self.updated_by_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "cases", feature = "configuration"))]
 impl<'de> serde::Deserialize<'de> for CustomStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CustomStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CustomStatus object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomStatus, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<uuid::Uuid>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_1, &mut map)?,
-                        "label" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        "level" => key.read_once(&mut field_4, &mut map)?,
-                        "stage" => key.read_once(&mut field_5, &mut map)?,
-                        "is_used" => key.read_once(&mut field_6, &mut map)?,
-                        "created_at" => key.read_once(&mut field_7, &mut map)?,
-                        "created_by" => key.read_once(&mut field_8, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_9, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_10, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_11, &mut map)?,
-                        "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CustomStatus {
-                    uuid: field_0.unwrap_or_default(),
-                    community_uuid: field_1.unwrap_or_default(),
-                    label: field_2.unwrap_or_default(),
-                    description: field_3.unwrap_or_default(),
-                    level: field_4.unwrap_or_default(),
-                    stage: field_5.unwrap_or_default(),
-                    is_used: field_6.unwrap_or_default(),
-                    created_at: field_7.unwrap_or_default(),
-                    created_by: field_8.unwrap_or_default(),
-                    created_by_type: field_9.unwrap_or_default(),
-                    updated_at: field_10,
-                    updated_by: field_11,
-                    updated_by_type: field_12,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "cases", feature = "configuration"))]
+impl<'de> clientgen_runtime::de::Object<'de> for CustomStatus {
+    const EXPECTING: &'static str = "a CustomStatus object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut community_uuid = None;
+        let mut label = None;
+        let mut description = None;
+        let mut level = None;
+        let mut stage = None;
+        let mut is_used = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_at = None;
+        let mut updated_by = None;
+        let mut updated_by_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "label" => members.read(&key, &mut label),
+                "description" => members.read(&key, &mut description),
+                "level" => members.read(&key, &mut level),
+                "stage" => members.read(&key, &mut stage),
+                "is_used" => members.read(&key, &mut is_used),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_at" => members.read(&key, &mut updated_at),
+                "updated_by" => members.read(&key, &mut updated_by),
+                "updated_by_type" => members.read(&key, &mut updated_by_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            community_uuid: community_uuid.unwrap_or_default(),
+            label: label.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            level: level.unwrap_or_default(),
+            stage: stage.unwrap_or_default(),
+            is_used: is_used.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_at,
+            updated_by,
+            updated_by_type,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A verdict defined by the community, as returned on its own.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "configuration")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomVerdict {
     /// Identifier of the verdict.
     pub uuid: uuid::Uuid,
@@ -3771,39 +3868,31 @@ pub struct CustomVerdict {
     /// Name of the verdict.
     pub label: String,
     /// What the verdict means.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Rank of the verdict.
     pub level: i64,
     /// Stage of the investigation the verdict belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Whether cases or alerts currently use the verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_used: Option<bool>,
     /// When the verdict was created (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the verdict was last changed (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that last changed the verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_type: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "configuration")]
 impl CustomVerdict {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -3830,167 +3919,177 @@ impl CustomVerdict {
         }
     }
 }
+
+#[cfg(feature = "configuration")]
+impl serde::Serialize for CustomVerdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .member("community_uuid", &self.community_uuid)
+            .member("label", &self.label)
+            .optional("description", &self.description)
+            .member("level", &self.level)
+            .optional("stage", &self.stage)
+            .optional("is_used", &self.is_used)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_at", &self.updated_at)
+            .optional("updated_by", &self.updated_by)
+            .optional("updated_by_type", &self.updated_by_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for CustomVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CustomVerdict;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CustomVerdict object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomVerdict, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<uuid::Uuid> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<i64> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_1, &mut map)?,
-                        "label" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        "level" => key.read_once(&mut field_4, &mut map)?,
-                        "stage" => key.read_once(&mut field_5, &mut map)?,
-                        "is_used" => key.read_once(&mut field_6, &mut map)?,
-                        "created_at" => key.read_once(&mut field_7, &mut map)?,
-                        "created_by" => key.read_once(&mut field_8, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_9, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_10, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_11, &mut map)?,
-                        "updated_by_type" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CustomVerdict {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    community_uuid: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "community_uuid",
-                        ))?,
-                    label: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("label"))?,
-                    description: field_3.unwrap_or_default(),
-                    level: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("level"))?,
-                    stage: field_5.unwrap_or_default(),
-                    is_used: field_6.unwrap_or_default(),
-                    created_at: field_7.unwrap_or_default(),
-                    created_by: field_8.unwrap_or_default(),
-                    created_by_type: field_9.unwrap_or_default(),
-                    updated_at: field_10,
-                    updated_by: field_11,
-                    updated_by_type: field_12,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "configuration")]
+impl<'de> clientgen_runtime::de::Object<'de> for CustomVerdict {
+    const EXPECTING: &'static str = "a CustomVerdict object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut community_uuid = None;
+        let mut label = None;
+        let mut description = None;
+        let mut level = None;
+        let mut stage = None;
+        let mut is_used = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_at = None;
+        let mut updated_by = None;
+        let mut updated_by_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "label" => members.read(&key, &mut label),
+                "description" => members.read(&key, &mut description),
+                "level" => members.read(&key, &mut level),
+                "stage" => members.read(&key, &mut stage),
+                "is_used" => members.read(&key, &mut is_used),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_at" => members.read(&key, &mut updated_at),
+                "updated_by" => members.read(&key, &mut updated_by),
+                "updated_by_type" => members.read(&key, &mut updated_by_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            community_uuid: clientgen_runtime::de::required(
+                community_uuid,
+                "community_uuid",
+            )?,
+            label: clientgen_runtime::de::required(label, "label")?,
+            description: description.unwrap_or_default(),
+            level: clientgen_runtime::de::required(level, "level")?,
+            stage: stage.unwrap_or_default(),
+            is_used: is_used.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_at,
+            updated_by,
+            updated_by_type,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A datasource (kind of telemetry) a rule applies to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Datasource {
     /// Identifier of the datasource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the datasource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for Datasource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Datasource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Datasource;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Datasource object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Datasource, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Datasource {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for Datasource {
+    const EXPECTING: &'static str = "a Datasource object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An entity, a group of intakes that alerts are attributed to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "configuration")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entity {
     /// Identifier of the entity.
     pub uuid: String,
     /// Name of the entity.
     pub name: String,
     /// Short identifier chosen for the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Community the entity belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<String>,
     /// Description of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Whether alerts raised for the entity need an analyst's approval (as a mode name).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts_generation: Option<String>,
     /// How many intakes the entity groups.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_intakes: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "configuration")]
 impl Entity {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: String, name: String) -> Self {
@@ -4006,76 +4105,83 @@ impl Entity {
         }
     }
 }
+
+#[cfg(feature = "configuration")]
+impl serde::Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .member("name", &self.name)
+            .optional("entity_id", &self.entity_id)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("description", &self.description)
+            .optional("alerts_generation", &self.alerts_generation)
+            .optional("number_of_intakes", &self.number_of_intakes)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for Entity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Entity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Entity object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Entity, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "entity_id" => key.read_once(&mut field_2, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_3, &mut map)?,
-                        "description" => key.read_once(&mut field_4, &mut map)?,
-                        "alerts_generation" => key.read_once(&mut field_5, &mut map)?,
-                        "number_of_intakes" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Entity {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    entity_id: field_2.unwrap_or_default(),
-                    community_uuid: field_3.unwrap_or_default(),
-                    description: field_4,
-                    alerts_generation: field_5.unwrap_or_default(),
-                    number_of_intakes: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "configuration")]
+impl<'de> clientgen_runtime::de::Object<'de> for Entity {
+    const EXPECTING: &'static str = "an Entity object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut entity_id = None;
+        let mut community_uuid = None;
+        let mut description = None;
+        let mut alerts_generation = None;
+        let mut number_of_intakes = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "entity_id" => members.read(&key, &mut entity_id),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "description" => members.read(&key, &mut description),
+                "alerts_generation" => members.read(&key, &mut alerts_generation),
+                "number_of_intakes" => members.read(&key, &mut number_of_intakes),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            name: clientgen_runtime::de::required(name, "name")?,
+            entity_id: entity_id.unwrap_or_default(),
+            community_uuid: community_uuid.unwrap_or_default(),
+            description,
+            alerts_generation: alerts_generation.unwrap_or_default(),
+            number_of_intakes: number_of_intakes.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Error body. Sekoia's own SDK reports `message`; other members vary between services
 /// and are kept as extra properties.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorBody {
     /// Human-readable explanation of the failure.
     pub message: String,
     /// Short machine-readable error code, when the service provides one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl ErrorBody {
     /// Creates a value from its required members; the others start empty.
     pub fn new(message: String) -> Self {
@@ -4086,109 +4192,112 @@ impl ErrorBody {
         }
     }
 }
+
+impl serde::Serialize for ErrorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("message", &self.message)
+            .optional("code", &self.code)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ErrorBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ErrorBody object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorBody, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "message" => key.read_once(&mut field_0, &mut map)?,
-                        "code" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ErrorBody {
-                    message: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("message"))?,
-                    code: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for ErrorBody {
+    const EXPECTING: &'static str = "an ErrorBody object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut message = None;
+        let mut code = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "message" => members.read(&key, &mut message),
+                "code" => members.read(&key, &mut code),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            message: clientgen_runtime::de::required(message, "message")?,
+            code: code.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One event matched by a search job. Events are free-form dictionaries whose members
 /// depend on the intake and parser (for example `timestamp`, `source.ip`,
 /// `process.command_line`), so every member is kept as-is.
+#[cfg(feature = "events")]
 pub type Event = serde_json::Map<String, serde_json::Value>;
+
 /// An event field shown when displaying an event a rule matched.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventField {
     /// Path of the field in the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// What the field shows.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for EventField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("field", &self.field)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for EventField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventField object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventField, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "field" => key.read_once(&mut field_0, &mut map)?,
-                        "description" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventField {
-                    field: field_0.unwrap_or_default(),
-                    description: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventField {
+    const EXPECTING: &'static str = "an EventField object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "field" => members.read(&key, &mut field),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            field: field.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One frequent value of an event field.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventFieldValue {
     /// The value itself, as text.
     pub name: String,
@@ -4196,9 +4305,10 @@ pub struct EventFieldValue {
     pub value: f64,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EventFieldValue {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String, value: f64) -> Self {
@@ -4209,63 +4319,66 @@ impl EventFieldValue {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventFieldValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("name", &self.name)
+            .member("value", &self.value)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventFieldValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventFieldValue object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventFieldValue, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<f64> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "value" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventFieldValue {
-                    name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    value: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventFieldValue {
+    const EXPECTING: &'static str = "an EventFieldValue object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut value = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "value" => members.read(&key, &mut value),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: clientgen_runtime::de::required(name, "name")?,
+            value: clientgen_runtime::de::required(value, "value")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of events found by a search job, newest first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventList {
     /// Number of events the job found.
     pub total: i64,
     /// Whether more events follow this page, when the API says so.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The events of this page.
     pub items: Vec<Event>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EventList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Event>) -> Self {
@@ -4277,120 +4390,105 @@ impl EventList {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("total", &self.total)
+            .optional("has_more", &self.has_more)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Vec<Event>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "has_more" => key.read_once(&mut field_1, &mut map)?,
-                        "items" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventList {
+    const EXPECTING: &'static str = "an EventList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut has_more = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "has_more" => members.read(&key, &mut has_more),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: clientgen_runtime::de::required(total, "total")?,
+            has_more: has_more.unwrap_or_default(),
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An asynchronous event search. Only `uuid` is required because the creation response is
 /// documented only as carrying the identifier; reading the job returns `status` too.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventSearchJob {
     /// Identifier of the job.
     pub uuid: uuid::Uuid,
     /// Progress of the job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<EventSearchJobStatus>,
     /// The query being run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub term: Option<String>,
     /// Language of the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub term_lang: Option<String>,
     /// Start of the searched time window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub earliest_time: Option<Option<String>>,
     /// End of the searched time window.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_time: Option<Option<String>>,
     /// When the job was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Option<String>>,
     /// When the job started running.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Option<String>>,
     /// When the job finished.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Option<String>>,
     /// Number of events found so far.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<Option<i64>>,
     /// Whether the job shows up in the user interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Maximum number of most recent events the job keeps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_last_events: Option<Option<i64>>,
     /// How long the results are kept after the job ends, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results_ttl: Option<Option<i64>>,
     /// Whether the results have expired and can no longer be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
     /// Identifier of the profile that started the job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Option<String>>,
     /// Kind of that profile, such as `avatar` or `apikey`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<Option<String>>,
     /// When the job was cancelled, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<Option<String>>,
     /// Identifier of the profile that cancelled the job, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_by_type: Option<Option<String>>,
     /// Archive view the search ran on, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_uuid: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EventSearchJob {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid) -> Self {
@@ -4419,103 +4517,125 @@ impl EventSearchJob {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventSearchJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .optional("status", &self.status)
+            .optional("term", &self.term)
+            .optional("term_lang", &self.term_lang)
+            .optional("earliest_time", &self.earliest_time)
+            .optional("latest_time", &self.latest_time)
+            .optional("created_at", &self.created_at)
+            .optional("started_at", &self.started_at)
+            .optional("ended_at", &self.ended_at)
+            .optional("total", &self.total)
+            .optional("visible", &self.visible)
+            .optional("max_last_events", &self.max_last_events)
+            .optional("results_ttl", &self.results_ttl)
+            .optional("expired", &self.expired)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("canceled_at", &self.canceled_at)
+            .optional("canceled_by", &self.canceled_by)
+            .optional("canceled_by_type", &self.canceled_by_type)
+            .optional("view_uuid", &self.view_uuid)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventSearchJob;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventSearchJob object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventSearchJob, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<Option<EventSearchJobStatus>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<i64>> = None;
-                let mut field_10: Option<Option<bool>> = None;
-                let mut field_11: Option<Option<i64>> = None;
-                let mut field_12: Option<Option<i64>> = None;
-                let mut field_13: Option<Option<bool>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<Option<String>> = None;
-                let mut field_16: Option<Option<String>> = None;
-                let mut field_17: Option<Option<String>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "status" => key.read_once(&mut field_1, &mut map)?,
-                        "term" => key.read_once(&mut field_2, &mut map)?,
-                        "term_lang" => key.read_once(&mut field_3, &mut map)?,
-                        "earliest_time" => key.read_once(&mut field_4, &mut map)?,
-                        "latest_time" => key.read_once(&mut field_5, &mut map)?,
-                        "created_at" => key.read_once(&mut field_6, &mut map)?,
-                        "started_at" => key.read_once(&mut field_7, &mut map)?,
-                        "ended_at" => key.read_once(&mut field_8, &mut map)?,
-                        "total" => key.read_once(&mut field_9, &mut map)?,
-                        "visible" => key.read_once(&mut field_10, &mut map)?,
-                        "max_last_events" => key.read_once(&mut field_11, &mut map)?,
-                        "results_ttl" => key.read_once(&mut field_12, &mut map)?,
-                        "expired" => key.read_once(&mut field_13, &mut map)?,
-                        "created_by" => key.read_once(&mut field_14, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_15, &mut map)?,
-                        "canceled_at" => key.read_once(&mut field_16, &mut map)?,
-                        "canceled_by" => key.read_once(&mut field_17, &mut map)?,
-                        "canceled_by_type" => key.read_once(&mut field_18, &mut map)?,
-                        "view_uuid" => key.read_once(&mut field_19, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventSearchJob {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    status: field_1.unwrap_or_default(),
-                    term: field_2.unwrap_or_default(),
-                    term_lang: field_3.unwrap_or_default(),
-                    earliest_time: field_4,
-                    latest_time: field_5,
-                    created_at: field_6,
-                    started_at: field_7,
-                    ended_at: field_8,
-                    total: field_9,
-                    visible: field_10.unwrap_or_default(),
-                    max_last_events: field_11,
-                    results_ttl: field_12,
-                    expired: field_13.unwrap_or_default(),
-                    created_by: field_14,
-                    created_by_type: field_15,
-                    canceled_at: field_16,
-                    canceled_by: field_17,
-                    canceled_by_type: field_18,
-                    view_uuid: field_19,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJob {
+    const EXPECTING: &'static str = "an EventSearchJob object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut status = None;
+        let mut term = None;
+        let mut term_lang = None;
+        let mut earliest_time = None;
+        let mut latest_time = None;
+        let mut created_at = None;
+        let mut started_at = None;
+        let mut ended_at = None;
+        let mut total = None;
+        let mut visible = None;
+        let mut max_last_events = None;
+        let mut results_ttl = None;
+        let mut expired = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut canceled_at = None;
+        let mut canceled_by = None;
+        let mut canceled_by_type = None;
+        let mut view_uuid = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "status" => members.read(&key, &mut status),
+                "term" => members.read(&key, &mut term),
+                "term_lang" => members.read(&key, &mut term_lang),
+                "earliest_time" => members.read(&key, &mut earliest_time),
+                "latest_time" => members.read(&key, &mut latest_time),
+                "created_at" => members.read(&key, &mut created_at),
+                "started_at" => members.read(&key, &mut started_at),
+                "ended_at" => members.read(&key, &mut ended_at),
+                "total" => members.read(&key, &mut total),
+                "visible" => members.read(&key, &mut visible),
+                "max_last_events" => members.read(&key, &mut max_last_events),
+                "results_ttl" => members.read(&key, &mut results_ttl),
+                "expired" => members.read(&key, &mut expired),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "canceled_at" => members.read(&key, &mut canceled_at),
+                "canceled_by" => members.read(&key, &mut canceled_by),
+                "canceled_by_type" => members.read(&key, &mut canceled_by_type),
+                "view_uuid" => members.read(&key, &mut view_uuid),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            status: status.unwrap_or_default(),
+            term: term.unwrap_or_default(),
+            term_lang: term_lang.unwrap_or_default(),
+            earliest_time,
+            latest_time,
+            created_at,
+            started_at,
+            ended_at,
+            total,
+            visible: visible.unwrap_or_default(),
+            max_last_events,
+            results_ttl,
+            expired: expired.unwrap_or_default(),
+            created_by,
+            created_by_type,
+            canceled_at,
+            canceled_by,
+            canceled_by_type,
+            view_uuid,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A search to run over the community's events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventSearchJobCreate {
     /// The query, in the language named by `term_lang`.
     pub term: String,
@@ -4526,21 +4646,19 @@ pub struct EventSearchJobCreate {
     /// Query language; `dork` is the language of the events page.
     ///
     /// Default when absent: `"dork"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub term_lang: Option<String>,
     /// Whether the job shows up in the user interface.
     ///
     /// Default when absent: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Maximum number of most recent events the job keeps.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_last_events: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EventSearchJobCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(term: String, earliest_time: String, latest_time: String) -> Self {
@@ -4555,83 +4673,89 @@ impl EventSearchJobCreate {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventSearchJobCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("term", &self.term)
+            .member("earliest_time", &self.earliest_time)
+            .member("latest_time", &self.latest_time)
+            .optional("term_lang", &self.term_lang)
+            .optional("visible", &self.visible)
+            .optional("max_last_events", &self.max_last_events)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventSearchJobCreate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventSearchJobCreate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventSearchJobCreate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<bool>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "term" => key.read_once(&mut field_0, &mut map)?,
-                        "earliest_time" => key.read_once(&mut field_1, &mut map)?,
-                        "latest_time" => key.read_once(&mut field_2, &mut map)?,
-                        "term_lang" => key.read_once(&mut field_3, &mut map)?,
-                        "visible" => key.read_once(&mut field_4, &mut map)?,
-                        "max_last_events" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventSearchJobCreate {
-                    term: field_0.ok_or_else(|| clientgen_runtime::de::missing("term"))?,
-                    earliest_time: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("earliest_time"))?,
-                    latest_time: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("latest_time"))?,
-                    term_lang: field_3.unwrap_or_default(),
-                    visible: field_4.unwrap_or_default(),
-                    max_last_events: field_5.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobCreate {
+    const EXPECTING: &'static str = "an EventSearchJobCreate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut term = None;
+        let mut earliest_time = None;
+        let mut latest_time = None;
+        let mut term_lang = None;
+        let mut visible = None;
+        let mut max_last_events = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "term" => members.read(&key, &mut term),
+                "earliest_time" => members.read(&key, &mut earliest_time),
+                "latest_time" => members.read(&key, &mut latest_time),
+                "term_lang" => members.read(&key, &mut term_lang),
+                "visible" => members.read(&key, &mut visible),
+                "max_last_events" => members.read(&key, &mut max_last_events),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            term: clientgen_runtime::de::required(term, "term")?,
+            earliest_time: clientgen_runtime::de::required(
+                earliest_time,
+                "earliest_time",
+            )?,
+            latest_time: clientgen_runtime::de::required(latest_time, "latest_time")?,
+            term_lang: term_lang.unwrap_or_default(),
+            visible: visible.unwrap_or_default(),
+            max_last_events: max_last_events.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An event field present in the results of a search job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventSearchJobField {
     /// Dotted name of the field.
     pub name: String,
     /// Name shown for the field in the user interface.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// What the field holds; may be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Kind of value the field holds, such as `string` or `number`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<String>,
     /// The most frequent values of the field, when the API computed them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub most_common_values: Option<Vec<EventFieldValue>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EventSearchJobField {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -4645,58 +4769,65 @@ impl EventSearchJobField {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventSearchJobField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("name", &self.name)
+            .optional("display_name", &self.display_name)
+            .optional("description", &self.description)
+            .optional("value_type", &self.value_type)
+            .optional("most_common_values", &self.most_common_values)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventSearchJobField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventSearchJobField object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventSearchJobField, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<Vec<EventFieldValue>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "display_name" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        "value_type" => key.read_once(&mut field_3, &mut map)?,
-                        "most_common_values" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventSearchJobField {
-                    name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    display_name: field_1.unwrap_or_default(),
-                    description: field_2.unwrap_or_default(),
-                    value_type: field_3.unwrap_or_default(),
-                    most_common_values: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobField {
+    const EXPECTING: &'static str = "an EventSearchJobField object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut display_name = None;
+        let mut description = None;
+        let mut value_type = None;
+        let mut most_common_values = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "display_name" => members.read(&key, &mut display_name),
+                "description" => members.read(&key, &mut description),
+                "value_type" => members.read(&key, &mut value_type),
+                "most_common_values" => members.read(&key, &mut most_common_values),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: clientgen_runtime::de::required(name, "name")?,
+            display_name: display_name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            value_type: value_type.unwrap_or_default(),
+            most_common_values: most_common_values.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of the fields found by a search job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventSearchJobFieldList {
     /// Number of fields, over all pages.
     pub total: i64,
@@ -4704,9 +4835,10 @@ pub struct EventSearchJobFieldList {
     pub items: Vec<EventSearchJobField>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EventSearchJobFieldList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<EventSearchJobField>) -> Self {
@@ -4717,50 +4849,52 @@ impl EventSearchJobFieldList {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EventSearchJobFieldList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("total", &self.total)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventSearchJobFieldList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventSearchJobFieldList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventSearchJobFieldList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Vec<EventSearchJobField>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "items" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventSearchJobFieldList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    items: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventSearchJobFieldList {
+    const EXPECTING: &'static str = "an EventSearchJobFieldList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: clientgen_runtime::de::required(total, "total")?,
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Progress of an event search job.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventSearchJobStatus {
@@ -4787,6 +4921,8 @@ pub enum EventSearchJobStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(i64),
 }
+
+#[cfg(feature = "events")]
 impl EventSearchJobStatus {
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -4800,6 +4936,8 @@ impl EventSearchJobStatus {
         }
     }
 }
+
+#[cfg(feature = "events")]
 impl From<i64> for EventSearchJobStatus {
     fn from(value: i64) -> Self {
         match value {
@@ -4812,21 +4950,29 @@ impl From<i64> for EventSearchJobStatus {
         }
     }
 }
+
+#[cfg(feature = "events")]
 impl std::fmt::Display for EventSearchJobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.as_i64())
     }
 }
+
+#[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for EventSearchJobStatus {
     fn to_param(&self) -> String {
         self.as_i64().to_string()
     }
 }
+
+#[cfg(feature = "events")]
 impl serde::Serialize for EventSearchJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4834,57 +4980,47 @@ impl<'de> serde::Deserialize<'de> for EventSearchJobStatus {
         clientgen_runtime::enums::deserialize_int(deserializer)
     }
 }
+
 /// An intake, the entry point through which a community sends events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "configuration")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Intake {
     /// Identifier of the intake.
     pub uuid: String,
     /// Name of the intake.
     pub name: String,
     /// Community the intake belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<String>,
     /// Identifier of the format (parser) of the events sent to the intake.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format_uuid: Option<String>,
     /// The key to send events to the intake with; treat it as a secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intake_key: Option<String>,
     /// Whether the format is a custom one, not maintained by Sekoia.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_custom_format: Option<bool>,
     /// Identifier of the connector configuration, for intakes that pull events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_configuration_uuid: Option<Option<String>>,
     /// Status of the intake, mainly for intakes that pull events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Option<String>>,
     /// The entity the intake belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<Option<IntakeEntity>>,
     /// When the intake was created (a date-time string).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Identifier of the profile that created the intake.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the intake was last changed (a date-time string).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<String>>,
     /// Identifier of the profile that last changed the intake.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_type: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "configuration")]
 impl Intake {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: String, name: String) -> Self {
@@ -4908,202 +5044,221 @@ impl Intake {
         }
     }
 }
+
+#[cfg(feature = "configuration")]
+impl serde::Serialize for Intake {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .member("name", &self.name)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("format_uuid", &self.format_uuid)
+            .optional("intake_key", &self.intake_key)
+            .optional("is_custom_format", &self.is_custom_format)
+            .optional("connector_configuration_uuid", &self.connector_configuration_uuid)
+            .optional("status", &self.status)
+            .optional("entity", &self.entity)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_at", &self.updated_at)
+            .optional("updated_by", &self.updated_by)
+            .optional("updated_by_type", &self.updated_by_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for Intake {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Intake;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Intake object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Intake, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<IntakeEntity>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<String>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_2, &mut map)?,
-                        "format_uuid" => key.read_once(&mut field_3, &mut map)?,
-                        "intake_key" => key.read_once(&mut field_4, &mut map)?,
-                        "is_custom_format" => key.read_once(&mut field_5, &mut map)?,
-                        "connector_configuration_uuid" => {
-                            key.read_once(&mut field_6, &mut map)?
-                        }
-                        "status" => key.read_once(&mut field_7, &mut map)?,
-                        "entity" => key.read_once(&mut field_8, &mut map)?,
-                        "created_at" => key.read_once(&mut field_9, &mut map)?,
-                        "created_by" => key.read_once(&mut field_10, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_11, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_12, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_13, &mut map)?,
-                        "updated_by_type" => key.read_once(&mut field_14, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Intake {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    community_uuid: field_2.unwrap_or_default(),
-                    format_uuid: field_3.unwrap_or_default(),
-                    intake_key: field_4.unwrap_or_default(),
-                    is_custom_format: field_5.unwrap_or_default(),
-                    connector_configuration_uuid: field_6,
-                    status: field_7,
-                    entity: field_8,
-                    created_at: field_9.unwrap_or_default(),
-                    created_by: field_10.unwrap_or_default(),
-                    created_by_type: field_11.unwrap_or_default(),
-                    updated_at: field_12,
-                    updated_by: field_13,
-                    updated_by_type: field_14,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "configuration")]
+impl<'de> clientgen_runtime::de::Object<'de> for Intake {
+    const EXPECTING: &'static str = "an Intake object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut community_uuid = None;
+        let mut format_uuid = None;
+        let mut intake_key = None;
+        let mut is_custom_format = None;
+        let mut connector_configuration_uuid = None;
+        let mut status = None;
+        let mut entity = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_at = None;
+        let mut updated_by = None;
+        let mut updated_by_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "format_uuid" => members.read(&key, &mut format_uuid),
+                "intake_key" => members.read(&key, &mut intake_key),
+                "is_custom_format" => members.read(&key, &mut is_custom_format),
+                "connector_configuration_uuid" => {
+                    members.read(&key, &mut connector_configuration_uuid)
+                }
+                "status" => members.read(&key, &mut status),
+                "entity" => members.read(&key, &mut entity),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_at" => members.read(&key, &mut updated_at),
+                "updated_by" => members.read(&key, &mut updated_by),
+                "updated_by_type" => members.read(&key, &mut updated_by_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            name: clientgen_runtime::de::required(name, "name")?,
+            community_uuid: community_uuid.unwrap_or_default(),
+            format_uuid: format_uuid.unwrap_or_default(),
+            intake_key: intake_key.unwrap_or_default(),
+            is_custom_format: is_custom_format.unwrap_or_default(),
+            connector_configuration_uuid,
+            status,
+            entity,
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_at,
+            updated_by,
+            updated_by_type,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The entity an intake belongs to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "configuration")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntakeEntity {
     /// Identifier of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "configuration")]
+impl serde::Serialize for IntakeEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for IntakeEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = IntakeEntity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a IntakeEntity object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IntakeEntity, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(IntakeEntity {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "configuration")]
+impl<'de> clientgen_runtime::de::Object<'de> for IntakeEntity {
+    const EXPECTING: &'static str = "an IntakeEntity object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An invitation as returned after creation. The response shape is not documented in the
 /// sources; the identifier and address are expected, everything else is kept as extra
 /// properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Invitation {
     /// Identifier of the invitation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// E-mail address the invitation was sent to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "invitations")]
+impl serde::Serialize for Invitation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("email", &self.email)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "invitations")]
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Invitation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Invitation object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Invitation, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "email" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Invitation {
-                    uuid: field_0.unwrap_or_default(),
-                    email: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "invitations")]
+impl<'de> clientgen_runtime::de::Object<'de> for Invitation {
+    const EXPECTING: &'static str = "an Invitation object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut email = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "email" => members.read(&key, &mut email),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An invitation to send.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvitationCreate {
     /// E-mail address of the person to invite.
     pub email: String,
@@ -5112,9 +5267,10 @@ pub struct InvitationCreate {
     pub communities: std::collections::BTreeMap<String, Vec<uuid::Uuid>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "invitations")]
 impl InvitationCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -5128,253 +5284,218 @@ impl InvitationCreate {
         }
     }
 }
+
+#[cfg(feature = "invitations")]
+impl serde::Serialize for InvitationCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("email", &self.email)
+            .member("communities", &self.communities)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "invitations")]
 impl<'de> serde::Deserialize<'de> for InvitationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = InvitationCreate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InvitationCreate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InvitationCreate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, Vec<uuid::Uuid>>,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "email" => key.read_once(&mut field_0, &mut map)?,
-                        "communities" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(InvitationCreate {
-                    email: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("email"))?,
-                    communities: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("communities"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "invitations")]
+impl<'de> clientgen_runtime::de::Object<'de> for InvitationCreate {
+    const EXPECTING: &'static str = "an InvitationCreate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut email = None;
+        let mut communities = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "email" => members.read(&key, &mut email),
+                "communities" => members.read(&key, &mut communities),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            email: clientgen_runtime::de::required(email, "email")?,
+            communities: clientgen_runtime::de::required(communities, "communities")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A stage of the cyber kill chain; members beyond these are kept as extra properties.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "configuration")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KillChainStage {
     /// Identifier of the stage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Short identifier of the stage, the value alerts carry as `kill_chain_short_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_id: Option<String>,
     /// Name of the stage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What happens at this stage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Position of the stage in the chain, starting at 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<i64>,
     /// Name of the stage as a STIX kill chain phase.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stix_name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "configuration")]
+impl serde::Serialize for KillChainStage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("short_id", &self.short_id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("order_id", &self.order_id)
+            .optional("stix_name", &self.stix_name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "configuration")]
 impl<'de> serde::Deserialize<'de> for KillChainStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = KillChainStage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a KillChainStage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KillChainStage, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "short_id" => key.read_once(&mut field_1, &mut map)?,
-                        "name" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        "order_id" => key.read_once(&mut field_4, &mut map)?,
-                        "stix_name" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(KillChainStage {
-                    uuid: field_0.unwrap_or_default(),
-                    short_id: field_1.unwrap_or_default(),
-                    name: field_2.unwrap_or_default(),
-                    description: field_3.unwrap_or_default(),
-                    order_id: field_4.unwrap_or_default(),
-                    stix_name: field_5.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "configuration")]
+impl<'de> clientgen_runtime::de::Object<'de> for KillChainStage {
+    const EXPECTING: &'static str = "a KillChainStage object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut short_id = None;
+        let mut name = None;
+        let mut description = None;
+        let mut order_id = None;
+        let mut stix_name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "short_id" => members.read(&key, &mut short_id),
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                "order_id" => members.read(&key, &mut order_id),
+                "stix_name" => members.read(&key, &mut stix_name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            short_id: short_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            order_id: order_id.unwrap_or_default(),
+            stix_name: stix_name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A detection rule of the rules catalog.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// Identifier of the rule.
     pub uuid: uuid::Uuid,
     /// Name of the rule.
     pub name: String,
     /// Language of the rule payload, such as `sigma`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// What the rule detects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The detection logic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
     /// Severity of the detected threat, from 0 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// Expected handling effort, from 1 to 4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effort: Option<i64>,
     /// Whether the rule is running.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether the rule is reserved to its community.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Same meaning as `private`; the API returns both.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// Community the rule belongs to, when it belongs to one (a UUID, or empty).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<Option<String>>,
     /// Parameters of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<RuleParameter>>,
     /// Whether the rule applies to every entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_entities: Option<bool>,
     /// Entities the rule applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<RuleEntity>>,
     /// Whether the rule applies to every asset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_assets: Option<bool>,
     /// Identifiers of the assets the rule applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<uuid::Uuid>>,
     /// Whether the last compilation of the rule succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_compilation_success: Option<Option<bool>>,
     /// Message produced by the last compilation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_compilation_message: Option<Option<String>>,
     /// When the rule was last compiled (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_compilation_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Alert type of the alerts the rule raises.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_type: Option<AlertTypeRef>,
     /// Category of that alert type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_category: Option<AlertCategory>,
     /// Tags attached to the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Where the rule comes from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Option<String>>,
     /// Whether the rule has been verified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// References to related threat-intelligence objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub related_object_refs: Option<Vec<String>>,
     /// Datasources the rule applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datasources: Option<Vec<Datasource>>,
     /// Event fields shown when displaying a matched event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_fields: Option<Vec<EventField>>,
     /// How alerts from this rule are grouped as similar; entries are free-form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_strategy: Option<Vec<serde_json::Value>>,
     /// When the rule was created (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier of the profile that created the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Kind of that profile, such as `avatar`, `application` or `apikey`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<String>,
     /// When the rule was last changed (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Identifier of the profile that last changed the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<Option<String>>,
     /// Kind of that profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_type: Option<Option<String>>,
     /// Short explanation of what the rule contributes to detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal: Option<Option<String>>,
     /// Legitimate activity known to trigger the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub false_positives: Option<Option<String>>,
     /// Background that led to writing the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub references: Option<Option<String>>,
     /// Whether sub-communities may use the rule too.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_for_subcommunities: Option<bool>,
     /// Identifier of this instance of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_uuid: Option<uuid::Uuid>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
 impl Rule {
     /// Creates a value from its required members; the others start empty.
     pub fn new(uuid: uuid::Uuid, name: String) -> Self {
@@ -5422,166 +5543,208 @@ impl Rule {
         }
     }
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("uuid", &self.uuid)
+            .member("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("description", &self.description)
+            .optional("payload", &self.payload)
+            .optional("severity", &self.severity)
+            .optional("effort", &self.effort)
+            .optional("enabled", &self.enabled)
+            .optional("private", &self.private)
+            .optional("is_private", &self.is_private)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("parameters", &self.parameters)
+            .optional("all_entities", &self.all_entities)
+            .optional("entities", &self.entities)
+            .optional("all_assets", &self.all_assets)
+            .optional("assets", &self.assets)
+            .optional("last_compilation_success", &self.last_compilation_success)
+            .optional("last_compilation_message", &self.last_compilation_message)
+            .optional("last_compilation_at", &self.last_compilation_at)
+            .optional("alert_type", &self.alert_type)
+            .optional("alert_category", &self.alert_category)
+            .optional("tags", &self.tags)
+            .optional("source", &self.source)
+            .optional("verified", &self.verified)
+            .optional("related_object_refs", &self.related_object_refs)
+            .optional("datasources", &self.datasources)
+            .optional("event_fields", &self.event_fields)
+            .optional("similarity_strategy", &self.similarity_strategy)
+            .optional("created_at", &self.created_at)
+            .optional("created_by", &self.created_by)
+            .optional("created_by_type", &self.created_by_type)
+            .optional("updated_at", &self.updated_at)
+            .optional("updated_by", &self.updated_by)
+            .optional("updated_by_type", &self.updated_by_type)
+            .optional("goal", &self.goal)
+            .optional("false_positives", &self.false_positives)
+            .optional("references", &self.references)
+            .optional("available_for_subcommunities", &self.available_for_subcommunities)
+            .optional("instance_uuid", &self.instance_uuid)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Rule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Rule object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Rule, A::Error> {
-                let mut field_0: Option<uuid::Uuid> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut field_7: Option<Option<bool>> = None;
-                let mut field_8: Option<Option<bool>> = None;
-                let mut field_9: Option<Option<bool>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<Vec<RuleParameter>>> = None;
-                let mut field_12: Option<Option<bool>> = None;
-                let mut field_13: Option<Option<Vec<RuleEntity>>> = None;
-                let mut field_14: Option<Option<bool>> = None;
-                let mut field_15: Option<Option<Vec<uuid::Uuid>>> = None;
-                let mut field_16: Option<Option<bool>> = None;
-                let mut field_17: Option<Option<String>> = None;
-                let mut field_18: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_19: Option<Option<AlertTypeRef>> = None;
-                let mut field_20: Option<Option<AlertCategory>> = None;
-                let mut field_21: Option<Option<Vec<Tag>>> = None;
-                let mut field_22: Option<Option<String>> = None;
-                let mut field_23: Option<Option<bool>> = None;
-                let mut field_24: Option<Option<Vec<String>>> = None;
-                let mut field_25: Option<Option<Vec<Datasource>>> = None;
-                let mut field_26: Option<Option<Vec<EventField>>> = None;
-                let mut field_27: Option<Option<Vec<serde_json::Value>>> = None;
-                let mut field_28: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_29: Option<Option<String>> = None;
-                let mut field_30: Option<Option<String>> = None;
-                let mut field_31: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_32: Option<Option<String>> = None;
-                let mut field_33: Option<Option<String>> = None;
-                let mut field_34: Option<Option<String>> = None;
-                let mut field_35: Option<Option<String>> = None;
-                let mut field_36: Option<Option<String>> = None;
-                let mut field_37: Option<Option<bool>> = None;
-                let mut field_38: Option<Option<uuid::Uuid>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "type" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        "payload" => key.read_once(&mut field_4, &mut map)?,
-                        "severity" => key.read_once(&mut field_5, &mut map)?,
-                        "effort" => key.read_once(&mut field_6, &mut map)?,
-                        "enabled" => key.read_once(&mut field_7, &mut map)?,
-                        "private" => key.read_once(&mut field_8, &mut map)?,
-                        "is_private" => key.read_once(&mut field_9, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_10, &mut map)?,
-                        "parameters" => key.read_once(&mut field_11, &mut map)?,
-                        "all_entities" => key.read_once(&mut field_12, &mut map)?,
-                        "entities" => key.read_once(&mut field_13, &mut map)?,
-                        "all_assets" => key.read_once(&mut field_14, &mut map)?,
-                        "assets" => key.read_once(&mut field_15, &mut map)?,
-                        "last_compilation_success" => {
-                            key.read_once(&mut field_16, &mut map)?
-                        }
-                        "last_compilation_message" => {
-                            key.read_once(&mut field_17, &mut map)?
-                        }
-                        "last_compilation_at" => key.read_once(&mut field_18, &mut map)?,
-                        "alert_type" => key.read_once(&mut field_19, &mut map)?,
-                        "alert_category" => key.read_once(&mut field_20, &mut map)?,
-                        "tags" => key.read_once(&mut field_21, &mut map)?,
-                        "source" => key.read_once(&mut field_22, &mut map)?,
-                        "verified" => key.read_once(&mut field_23, &mut map)?,
-                        "related_object_refs" => key.read_once(&mut field_24, &mut map)?,
-                        "datasources" => key.read_once(&mut field_25, &mut map)?,
-                        "event_fields" => key.read_once(&mut field_26, &mut map)?,
-                        "similarity_strategy" => key.read_once(&mut field_27, &mut map)?,
-                        "created_at" => key.read_once(&mut field_28, &mut map)?,
-                        "created_by" => key.read_once(&mut field_29, &mut map)?,
-                        "created_by_type" => key.read_once(&mut field_30, &mut map)?,
-                        "updated_at" => key.read_once(&mut field_31, &mut map)?,
-                        "updated_by" => key.read_once(&mut field_32, &mut map)?,
-                        "updated_by_type" => key.read_once(&mut field_33, &mut map)?,
-                        "goal" => key.read_once(&mut field_34, &mut map)?,
-                        "false_positives" => key.read_once(&mut field_35, &mut map)?,
-                        "references" => key.read_once(&mut field_36, &mut map)?,
-                        "available_for_subcommunities" => {
-                            key.read_once(&mut field_37, &mut map)?
-                        }
-                        "instance_uuid" => key.read_once(&mut field_38, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Rule {
-                    uuid: field_0.ok_or_else(|| clientgen_runtime::de::missing("uuid"))?,
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    r#type: field_2.unwrap_or_default(),
-                    description: field_3.unwrap_or_default(),
-                    payload: field_4.unwrap_or_default(),
-                    severity: field_5.unwrap_or_default(),
-                    effort: field_6.unwrap_or_default(),
-                    enabled: field_7.unwrap_or_default(),
-                    private: field_8.unwrap_or_default(),
-                    is_private: field_9.unwrap_or_default(),
-                    community_uuid: field_10,
-                    parameters: field_11.unwrap_or_default(),
-                    all_entities: field_12.unwrap_or_default(),
-                    entities: field_13.unwrap_or_default(),
-                    all_assets: field_14.unwrap_or_default(),
-                    assets: field_15.unwrap_or_default(),
-                    last_compilation_success: field_16,
-                    last_compilation_message: field_17,
-                    last_compilation_at: field_18,
-                    alert_type: field_19.unwrap_or_default(),
-                    alert_category: field_20.unwrap_or_default(),
-                    tags: field_21.unwrap_or_default(),
-                    source: field_22,
-                    verified: field_23.unwrap_or_default(),
-                    related_object_refs: field_24.unwrap_or_default(),
-                    datasources: field_25.unwrap_or_default(),
-                    event_fields: field_26.unwrap_or_default(),
-                    similarity_strategy: field_27.unwrap_or_default(),
-                    created_at: field_28.unwrap_or_default(),
-                    created_by: field_29.unwrap_or_default(),
-                    created_by_type: field_30.unwrap_or_default(),
-                    updated_at: field_31,
-                    updated_by: field_32,
-                    updated_by_type: field_33,
-                    goal: field_34,
-                    false_positives: field_35,
-                    references: field_36,
-                    available_for_subcommunities: field_37.unwrap_or_default(),
-                    instance_uuid: field_38.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for Rule {
+    const EXPECTING: &'static str = "a Rule object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut r#type = None;
+        let mut description = None;
+        let mut payload = None;
+        let mut severity = None;
+        let mut effort = None;
+        let mut enabled = None;
+        let mut private = None;
+        let mut is_private = None;
+        let mut community_uuid = None;
+        let mut parameters = None;
+        let mut all_entities = None;
+        let mut entities = None;
+        let mut all_assets = None;
+        let mut assets = None;
+        let mut last_compilation_success = None;
+        let mut last_compilation_message = None;
+        let mut last_compilation_at = None;
+        let mut alert_type = None;
+        let mut alert_category = None;
+        let mut tags = None;
+        let mut source = None;
+        let mut verified = None;
+        let mut related_object_refs = None;
+        let mut datasources = None;
+        let mut event_fields = None;
+        let mut similarity_strategy = None;
+        let mut created_at = None;
+        let mut created_by = None;
+        let mut created_by_type = None;
+        let mut updated_at = None;
+        let mut updated_by = None;
+        let mut updated_by_type = None;
+        let mut goal = None;
+        let mut false_positives = None;
+        let mut references = None;
+        let mut available_for_subcommunities = None;
+        let mut instance_uuid = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "type" => members.read(&key, &mut r#type),
+                "description" => members.read(&key, &mut description),
+                "payload" => members.read(&key, &mut payload),
+                "severity" => members.read(&key, &mut severity),
+                "effort" => members.read(&key, &mut effort),
+                "enabled" => members.read(&key, &mut enabled),
+                "private" => members.read(&key, &mut private),
+                "is_private" => members.read(&key, &mut is_private),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "parameters" => members.read(&key, &mut parameters),
+                "all_entities" => members.read(&key, &mut all_entities),
+                "entities" => members.read(&key, &mut entities),
+                "all_assets" => members.read(&key, &mut all_assets),
+                "assets" => members.read(&key, &mut assets),
+                "last_compilation_success" => {
+                    members.read(&key, &mut last_compilation_success)
+                }
+                "last_compilation_message" => {
+                    members.read(&key, &mut last_compilation_message)
+                }
+                "last_compilation_at" => members.read(&key, &mut last_compilation_at),
+                "alert_type" => members.read(&key, &mut alert_type),
+                "alert_category" => members.read(&key, &mut alert_category),
+                "tags" => members.read(&key, &mut tags),
+                "source" => members.read(&key, &mut source),
+                "verified" => members.read(&key, &mut verified),
+                "related_object_refs" => members.read(&key, &mut related_object_refs),
+                "datasources" => members.read(&key, &mut datasources),
+                "event_fields" => members.read(&key, &mut event_fields),
+                "similarity_strategy" => members.read(&key, &mut similarity_strategy),
+                "created_at" => members.read(&key, &mut created_at),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_by_type" => members.read(&key, &mut created_by_type),
+                "updated_at" => members.read(&key, &mut updated_at),
+                "updated_by" => members.read(&key, &mut updated_by),
+                "updated_by_type" => members.read(&key, &mut updated_by_type),
+                "goal" => members.read(&key, &mut goal),
+                "false_positives" => members.read(&key, &mut false_positives),
+                "references" => members.read(&key, &mut references),
+                "available_for_subcommunities" => {
+                    members.read(&key, &mut available_for_subcommunities)
+                }
+                "instance_uuid" => members.read(&key, &mut instance_uuid),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: clientgen_runtime::de::required(uuid, "uuid")?,
+            name: clientgen_runtime::de::required(name, "name")?,
+            r#type: r#type.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            payload: payload.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            effort: effort.unwrap_or_default(),
+            enabled: enabled.unwrap_or_default(),
+            private: private.unwrap_or_default(),
+            is_private: is_private.unwrap_or_default(),
+            community_uuid,
+            parameters: parameters.unwrap_or_default(),
+            all_entities: all_entities.unwrap_or_default(),
+            entities: entities.unwrap_or_default(),
+            all_assets: all_assets.unwrap_or_default(),
+            assets: assets.unwrap_or_default(),
+            last_compilation_success,
+            last_compilation_message,
+            last_compilation_at,
+            alert_type: alert_type.unwrap_or_default(),
+            alert_category: alert_category.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            source,
+            verified: verified.unwrap_or_default(),
+            related_object_refs: related_object_refs.unwrap_or_default(),
+            datasources: datasources.unwrap_or_default(),
+            event_fields: event_fields.unwrap_or_default(),
+            similarity_strategy: similarity_strategy.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_by_type: created_by_type.unwrap_or_default(),
+            updated_at,
+            updated_by,
+            updated_by_type,
+            goal,
+            false_positives,
+            references,
+            available_for_subcommunities: available_for_subcommunities
+                .unwrap_or_default(),
+            instance_uuid: instance_uuid.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Body used both to create a rule and to replace one.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleCreate {
     /// Name of the rule.
     pub name: String,
@@ -5600,52 +5763,39 @@ pub struct RuleCreate {
     /// Whether the rule runs once saved.
     pub enabled: bool,
     /// Community to create the rule in, when the key can act on several.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// Tags to attach to the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// References to threat-intelligence objects related to the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub related_object_refs: Option<Vec<String>>,
     /// Identifiers of the datasources the rule applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datasources: Option<Vec<uuid::Uuid>>,
     /// Event fields to show when displaying an event the rule matched.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_fields: Option<Vec<EventField>>,
     /// Values given to the parameters of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<RuleParameterValue>>,
     /// Whether the rule applies to every entity of the community.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_entities: Option<bool>,
     /// Identifiers of the entities the rule applies to, when not all of them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<uuid::Uuid>>,
     /// Whether the rule applies to every asset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_assets: Option<bool>,
     /// Identifiers of the assets the rule applies to, when not all of them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<uuid::Uuid>>,
     /// Short explanation of what the rule contributes to detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal: Option<String>,
     /// Legitimate activity known to trigger the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub false_positives: Option<String>,
     /// How alerts from this rule are grouped as similar; entries are free-form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_strategy: Option<Vec<serde_json::Value>>,
     /// Whether sub-communities may use the rule too.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_for_subcommunities: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
 impl RuleCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -5685,218 +5835,238 @@ impl RuleCreate {
         }
     }
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("name", &self.name)
+            .member("type", &self.r#type)
+            .member("description", &self.description)
+            .member("payload", &self.payload)
+            .member("severity", &self.severity)
+            .member("effort", &self.effort)
+            .member("alert_type_uuid", &self.alert_type_uuid)
+            .member("enabled", &self.enabled)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("tags", &self.tags)
+            .optional("related_object_refs", &self.related_object_refs)
+            .optional("datasources", &self.datasources)
+            .optional("event_fields", &self.event_fields)
+            .optional("parameters", &self.parameters)
+            .optional("all_entities", &self.all_entities)
+            .optional("entities", &self.entities)
+            .optional("all_assets", &self.all_assets)
+            .optional("assets", &self.assets)
+            .optional("goal", &self.goal)
+            .optional("false_positives", &self.false_positives)
+            .optional("similarity_strategy", &self.similarity_strategy)
+            .optional("available_for_subcommunities", &self.available_for_subcommunities)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleCreate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleCreate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleCreate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<i64> = None;
-                let mut field_5: Option<i64> = None;
-                let mut field_6: Option<uuid::Uuid> = None;
-                let mut field_7: Option<bool> = None;
-                let mut field_8: Option<Option<uuid::Uuid>> = None;
-                let mut field_9: Option<Option<Vec<String>>> = None;
-                let mut field_10: Option<Option<Vec<String>>> = None;
-                let mut field_11: Option<Option<Vec<uuid::Uuid>>> = None;
-                let mut field_12: Option<Option<Vec<EventField>>> = None;
-                let mut field_13: Option<Option<Vec<RuleParameterValue>>> = None;
-                let mut field_14: Option<Option<bool>> = None;
-                let mut field_15: Option<Option<Vec<uuid::Uuid>>> = None;
-                let mut field_16: Option<Option<bool>> = None;
-                let mut field_17: Option<Option<Vec<uuid::Uuid>>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<Vec<serde_json::Value>>> = None;
-                let mut field_21: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "type" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        "payload" => key.read_once(&mut field_3, &mut map)?,
-                        "severity" => key.read_once(&mut field_4, &mut map)?,
-                        "effort" => key.read_once(&mut field_5, &mut map)?,
-                        "alert_type_uuid" => key.read_once(&mut field_6, &mut map)?,
-                        "enabled" => key.read_once(&mut field_7, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_8, &mut map)?,
-                        "tags" => key.read_once(&mut field_9, &mut map)?,
-                        "related_object_refs" => key.read_once(&mut field_10, &mut map)?,
-                        "datasources" => key.read_once(&mut field_11, &mut map)?,
-                        "event_fields" => key.read_once(&mut field_12, &mut map)?,
-                        "parameters" => key.read_once(&mut field_13, &mut map)?,
-                        "all_entities" => key.read_once(&mut field_14, &mut map)?,
-                        "entities" => key.read_once(&mut field_15, &mut map)?,
-                        "all_assets" => key.read_once(&mut field_16, &mut map)?,
-                        "assets" => key.read_once(&mut field_17, &mut map)?,
-                        "goal" => key.read_once(&mut field_18, &mut map)?,
-                        "false_positives" => key.read_once(&mut field_19, &mut map)?,
-                        "similarity_strategy" => key.read_once(&mut field_20, &mut map)?,
-                        "available_for_subcommunities" => {
-                            key.read_once(&mut field_21, &mut map)?
-                        }
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleCreate {
-                    name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    r#type: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("type"))?,
-                    description: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("description"))?,
-                    payload: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("payload"))?,
-                    severity: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("severity"))?,
-                    effort: field_5
-                        .ok_or_else(|| clientgen_runtime::de::missing("effort"))?,
-                    alert_type_uuid: field_6
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "alert_type_uuid",
-                        ))?,
-                    enabled: field_7
-                        .ok_or_else(|| clientgen_runtime::de::missing("enabled"))?,
-                    community_uuid: field_8.unwrap_or_default(),
-                    tags: field_9.unwrap_or_default(),
-                    related_object_refs: field_10.unwrap_or_default(),
-                    datasources: field_11.unwrap_or_default(),
-                    event_fields: field_12.unwrap_or_default(),
-                    parameters: field_13.unwrap_or_default(),
-                    all_entities: field_14.unwrap_or_default(),
-                    entities: field_15.unwrap_or_default(),
-                    all_assets: field_16.unwrap_or_default(),
-                    assets: field_17.unwrap_or_default(),
-                    goal: field_18.unwrap_or_default(),
-                    false_positives: field_19.unwrap_or_default(),
-                    similarity_strategy: field_20.unwrap_or_default(),
-                    available_for_subcommunities: field_21.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleCreate {
+    const EXPECTING: &'static str = "a RuleCreate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut r#type = None;
+        let mut description = None;
+        let mut payload = None;
+        let mut severity = None;
+        let mut effort = None;
+        let mut alert_type_uuid = None;
+        let mut enabled = None;
+        let mut community_uuid = None;
+        let mut tags = None;
+        let mut related_object_refs = None;
+        let mut datasources = None;
+        let mut event_fields = None;
+        let mut parameters = None;
+        let mut all_entities = None;
+        let mut entities = None;
+        let mut all_assets = None;
+        let mut assets = None;
+        let mut goal = None;
+        let mut false_positives = None;
+        let mut similarity_strategy = None;
+        let mut available_for_subcommunities = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "type" => members.read(&key, &mut r#type),
+                "description" => members.read(&key, &mut description),
+                "payload" => members.read(&key, &mut payload),
+                "severity" => members.read(&key, &mut severity),
+                "effort" => members.read(&key, &mut effort),
+                "alert_type_uuid" => members.read(&key, &mut alert_type_uuid),
+                "enabled" => members.read(&key, &mut enabled),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "tags" => members.read(&key, &mut tags),
+                "related_object_refs" => members.read(&key, &mut related_object_refs),
+                "datasources" => members.read(&key, &mut datasources),
+                "event_fields" => members.read(&key, &mut event_fields),
+                "parameters" => members.read(&key, &mut parameters),
+                "all_entities" => members.read(&key, &mut all_entities),
+                "entities" => members.read(&key, &mut entities),
+                "all_assets" => members.read(&key, &mut all_assets),
+                "assets" => members.read(&key, &mut assets),
+                "goal" => members.read(&key, &mut goal),
+                "false_positives" => members.read(&key, &mut false_positives),
+                "similarity_strategy" => members.read(&key, &mut similarity_strategy),
+                "available_for_subcommunities" => {
+                    members.read(&key, &mut available_for_subcommunities)
+                }
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: clientgen_runtime::de::required(name, "name")?,
+            r#type: clientgen_runtime::de::required(r#type, "type")?,
+            description: clientgen_runtime::de::required(description, "description")?,
+            payload: clientgen_runtime::de::required(payload, "payload")?,
+            severity: clientgen_runtime::de::required(severity, "severity")?,
+            effort: clientgen_runtime::de::required(effort, "effort")?,
+            alert_type_uuid: clientgen_runtime::de::required(
+                alert_type_uuid,
+                "alert_type_uuid",
+            )?,
+            enabled: clientgen_runtime::de::required(enabled, "enabled")?,
+            community_uuid: community_uuid.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            related_object_refs: related_object_refs.unwrap_or_default(),
+            datasources: datasources.unwrap_or_default(),
+            event_fields: event_fields.unwrap_or_default(),
+            parameters: parameters.unwrap_or_default(),
+            all_entities: all_entities.unwrap_or_default(),
+            entities: entities.unwrap_or_default(),
+            all_assets: all_assets.unwrap_or_default(),
+            assets: assets.unwrap_or_default(),
+            goal: goal.unwrap_or_default(),
+            false_positives: false_positives.unwrap_or_default(),
+            similarity_strategy: similarity_strategy.unwrap_or_default(),
+            available_for_subcommunities: available_for_subcommunities
+                .unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An entity (a group of intakes) a rule applies to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleEntity {
     /// Identifier of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Short identifier of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Identifier of the alert generation mode of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts_generation: Option<String>,
     /// Description of the entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Community the entity belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub community_uuid: Option<uuid::Uuid>,
     /// How many intakes the entity groups.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_intakes: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .optional("entity_id", &self.entity_id)
+            .optional("alerts_generation", &self.alerts_generation)
+            .optional("description", &self.description)
+            .optional("community_uuid", &self.community_uuid)
+            .optional("number_of_intakes", &self.number_of_intakes)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleEntity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleEntity object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleEntity, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<uuid::Uuid>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "entity_id" => key.read_once(&mut field_2, &mut map)?,
-                        "alerts_generation" => key.read_once(&mut field_3, &mut map)?,
-                        "description" => key.read_once(&mut field_4, &mut map)?,
-                        "community_uuid" => key.read_once(&mut field_5, &mut map)?,
-                        "number_of_intakes" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleEntity {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    entity_id: field_2.unwrap_or_default(),
-                    alerts_generation: field_3.unwrap_or_default(),
-                    description: field_4.unwrap_or_default(),
-                    community_uuid: field_5.unwrap_or_default(),
-                    number_of_intakes: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleEntity {
+    const EXPECTING: &'static str = "a RuleEntity object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut entity_id = None;
+        let mut alerts_generation = None;
+        let mut description = None;
+        let mut community_uuid = None;
+        let mut number_of_intakes = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "entity_id" => members.read(&key, &mut entity_id),
+                "alerts_generation" => members.read(&key, &mut alerts_generation),
+                "description" => members.read(&key, &mut description),
+                "community_uuid" => members.read(&key, &mut community_uuid),
+                "number_of_intakes" => members.read(&key, &mut number_of_intakes),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            entity_id: entity_id.unwrap_or_default(),
+            alerts_generation: alerts_generation.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            community_uuid: community_uuid.unwrap_or_default(),
+            number_of_intakes: number_of_intakes.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of rules.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleList {
     /// Number of rules matching the filters, over all pages.
     pub total: i64,
     /// Whether more rules follow this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The rules of this page.
     pub items: Vec<Rule>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
 impl RuleList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(total: i64, items: Vec<Rule>) -> Self {
@@ -5908,141 +6078,144 @@ impl RuleList {
         }
     }
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("total", &self.total)
+            .optional("has_more", &self.has_more)
+            .member("items", &self.items)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Vec<Rule>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "has_more" => key.read_once(&mut field_1, &mut map)?,
-                        "items" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleList {
-                    total: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("total"))?,
-                    has_more: field_1.unwrap_or_default(),
-                    items: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("items"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
+    const EXPECTING: &'static str = "a RuleList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut has_more = None;
+        let mut items = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "has_more" => members.read(&key, &mut has_more),
+                "items" => members.read(&key, &mut items),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: clientgen_runtime::de::required(total, "total")?,
+            has_more: has_more.unwrap_or_default(),
+            items: clientgen_runtime::de::required(items, "items")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A parameter of a rule, with its current and default values.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleParameter {
     /// Identifier of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Current value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Value used when none is set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// What the parameter controls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleParameter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .optional("default", &self.default)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleParameter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleParameter object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleParameter, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "value" => key.read_once(&mut field_2, &mut map)?,
-                        "default" => key.read_once(&mut field_3, &mut map)?,
-                        "description" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleParameter {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    value: field_2.unwrap_or_default(),
-                    default: field_3.unwrap_or_default(),
-                    description: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleParameter {
+    const EXPECTING: &'static str = "a RuleParameter object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut value = None;
+        let mut default = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "value" => members.read(&key, &mut value),
+                "default" => members.read(&key, &mut default),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            default: default.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A value given to one parameter of a rule when creating or replacing it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleParameterValue {
     /// Identifier of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Name of the parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Value to use.
     pub value: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
 impl RuleParameterValue {
     /// Creates a value from its required members; the others start empty.
     pub fn new(value: String) -> Self {
@@ -6054,52 +6227,56 @@ impl RuleParameterValue {
         }
     }
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleParameterValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .member("value", &self.value)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleParameterValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleParameterValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleParameterValue object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleParameterValue, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "value" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleParameterValue {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    value: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleParameterValue {
+    const EXPECTING: &'static str = "a RuleParameterValue object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        let mut value = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                "value" => members.read(&key, &mut value),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            value: clientgen_runtime::de::required(value, "value")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Order of a sorted listing.
+#[cfg(any(feature = "alerts", feature = "cases"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortDirection {
@@ -6110,6 +6287,8 @@ pub enum SortDirection {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl SortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6120,6 +6299,8 @@ impl SortDirection {
         }
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl From<&str> for SortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -6129,21 +6310,29 @@ impl From<&str> for SortDirection {
         }
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl std::fmt::Display for SortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl clientgen_runtime::ToParam for SortDirection {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl serde::Serialize for SortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for SortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6151,125 +6340,127 @@ impl<'de> serde::Deserialize<'de> for SortDirection {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A tag attached to a rule.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
     /// Identifier of the tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<uuid::Uuid>,
     /// Name of the tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("uuid", &self.uuid)
+            .optional("name", &self.name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Tag;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Tag object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tag, A::Error> {
-                let mut field_0: Option<Option<uuid::Uuid>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "uuid" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Tag {
-                    uuid: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for Tag {
+    const EXPECTING: &'static str = "a Tag object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut uuid = None;
+        let mut name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "uuid" => members.read(&key, &mut uuid),
+                "name" => members.read(&key, &mut name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            uuid: uuid.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An attack technique (tactic, technique or procedure) linked to an alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "alerts", feature = "cases"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ttp {
     /// Identifier of the technique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the technique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Kind of object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Description of the technique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl serde::Serialize for Ttp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
 impl<'de> serde::Deserialize<'de> for Ttp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Ttp;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Ttp object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Ttp, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "type" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Ttp {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    r#type: field_2.unwrap_or_default(),
-                    description: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(any(feature = "alerts", feature = "cases"))]
+impl<'de> clientgen_runtime::de::Object<'de> for Ttp {
+    const EXPECTING: &'static str = "a Ttp object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut r#type = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "type" => members.read(&key, &mut r#type),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
         }
-        deserializer.deserialize_map(Members)
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
     }
 }

@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://scs.example`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `https://scs.example`.
 pub const DEFAULT_BASE_URL: &str = "https://scs.example";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -13,26 +16,30 @@ pub const SERVERS: &[Server] = &[
         description: "Your Stamus Central Server (replace the host name). The REST API lives under `/rest/`.\n",
     },
 ];
-///A client for the Stamus Central Server REST API.
+
+/// A client for the Stamus Central Server REST API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
-    ///Sends the API key as `Authorization: Token <key>` with every request.
+
+    /// Sends the API key as `Authorization: Token <key>` with every request.
     ///
     /// The user's API token, sent as `Authorization: Token <token>`. Generate it in SCS under
     /// User Settings, Edit Token.
@@ -51,27 +58,32 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("tokenAuth");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -79,6 +91,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -86,22 +99,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -109,6 +126,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -117,6 +135,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -124,6 +143,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -131,15 +151,1325 @@ impl Client {
             inner: Transport::builder(DEFAULT_BASE_URL).user_agent("stamus-client/0.1.0"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
-    ///Every item of [`Self::list_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+}
+
+/// Operations tagged `categories`: built with the feature `categories` (on by default).
+#[cfg(feature = "categories")]
+impl Client {
+    /// Every item of [`Self::list_categories`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_categories_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListCategoriesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::Category, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_categories",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::CategoryList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_categories", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_categories(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// List categories
+    ///
+    /// Lists categories, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_categories_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/rules/category/` (operation `list_categories`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_categories(
+        &self,
+        params: &crate::operations::ListCategoriesParams,
+    ) -> Result<crate::types::CategoryList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_categories",
+                "/rest/rules/category/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("name", params.name.as_ref())
+            .query_opt("source", params.source.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a category
+    ///
+    /// Returns every field of one category.
+    ///
+    /// `GET /rest/rules/category/{pk}/` (operation `get_category`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_category(&self, pk: i64) -> Result<crate::types::Category, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_category",
+                "/rest/rules/category/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Enable a category in a ruleset
+    ///
+    /// Enables every rule of a category in one ruleset.
+    ///
+    /// `POST /rest/rules/category/{pk}/enable/` (operation `enable_category`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn enable_category(
+        &self,
+        pk: i64,
+        body: &crate::types::RulesetAction,
+    ) -> Result<crate::types::EnableResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "enable_category",
+                "/rest/rules/category/{pk}/enable/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Disable a category in a ruleset
+    ///
+    /// Disables every rule of a category in one ruleset.
+    ///
+    /// `POST /rest/rules/category/{pk}/disable/` (operation `disable_category`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn disable_category(
+        &self,
+        pk: i64,
+        body: &crate::types::RulesetAction,
+    ) -> Result<crate::types::DisableResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "disable_category",
+                "/rest/rules/category/{pk}/disable/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `events`: built with the feature `events` (on by default).
+#[cfg(feature = "events")]
+impl Client {
+    /// Every item of [`Self::get_alerts_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_alerts_tail_stream<'a>(
+        &'a self,
+        params: &crate::operations::GetAlertsTailParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EveEvent, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "get_alerts_tail",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::EveEventList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("get_alerts_tail", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.get_alerts_tail(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Get the latest alerts
+    ///
+    /// Returns the latest alerts matching a query over a time window, newest first unless
+    /// `ordering` says otherwise. `get_alerts_tail_stream` follows the `next` links.
+    ///
+    /// `GET /rest/rules/es/alerts_tail/` (operation `get_alerts_tail`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_alerts_tail(
+        &self,
+        params: &crate::operations::GetAlertsTailParams,
+    ) -> Result<crate::types::EveEventList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_alerts_tail",
+                "/rest/rules/es/alerts_tail/",
+            )
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::get_events_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn get_events_tail_stream<'a>(
+        &'a self,
+        params: &crate::operations::GetEventsTailParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::EveEvent, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "get_events_tail",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::EveEventList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("get_events_tail", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.get_events_tail(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Get the latest events
+    ///
+    /// Returns the latest events of every type (alerts, flows, protocol records, ...) matching
+    /// a query over a time window. \[xsoar\] uses it to look up an indicator with
+    /// `qfilter=<field>:<escaped value>`. `get_events_tail_stream` follows the `next` links.
+    ///
+    /// `GET /rest/rules/es/events_tail/` (operation `get_events_tail`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_events_tail(
+        &self,
+        params: &crate::operations::GetEventsTailParams,
+    ) -> Result<crate::types::EveEventList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_events_tail",
+                "/rest/rules/es/events_tail/",
+            )
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Count alerts
+    ///
+    /// Counts the alerts matching a query over a time window. Unless `prev=false` is sent, the
+    /// count of the window of the same length just before is added as `prev_doc_count`.
+    ///
+    /// `GET /rest/rules/es/alerts_count/` (operation `get_alerts_count`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_alerts_count(
+        &self,
+        params: &crate::operations::GetAlertsCountParams,
+    ) -> Result<crate::types::AlertsCount, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_alerts_count",
+                "/rest/rules/es/alerts_count/",
+            )
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("prev", params.prev.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get the top values of a field
+    ///
+    /// Returns the most (or least) frequent values of one event field among the alerts
+    /// matching the query over a time window, with their counts: for example the top source
+    /// addresses of a signature.
+    ///
+    /// `GET /rest/rules/es/field_stats/` (operation `get_field_stats`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_field_stats(
+        &self,
+        params: &crate::operations::GetFieldStatsParams,
+    ) -> Result<Vec<crate::types::EsBucket>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_field_stats",
+                "/rest/rules/es/field_stats/",
+            )
+            .query("field", &params.field)
+            .query_opt("sid", params.sid.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get the top values of several fields
+    ///
+    /// Returns, for each field asked, its most frequent values among the alerts matching the
+    /// query over a time window, with their counts, keyed by field name. A field written with a
+    /// leading `-` gets its least frequent values instead.
+    ///
+    /// `GET /rest/rules/es/fields_stats/` (operation `get_fields_stats`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_fields_stats(
+        &self,
+        params: &crate::operations::GetFieldsStatsParams,
+    ) -> Result<crate::types::EsFieldsStats, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_fields_stats",
+                "/rest/rules/es/fields_stats/",
+            )
+            .query_joined("fields", &params.fields)
+            .query_opt("sid", params.sid.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get the alert timeline
+    ///
+    /// Returns the number of alerts per time slot over a window, as one series per probe (at
+    /// most five, the rest summed under `others`), or per alert tag with `target=true`.
+    ///
+    /// `GET /rest/rules/es/timeline/` (operation `get_timeline`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_timeline(
+        &self,
+        params: &crate::operations::GetTimelineParams,
+    ) -> Result<crate::types::EsTimeline, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_timeline",
+                "/rest/rules/es/timeline/",
+            )
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("hosts", params.hosts.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("interval", params.interval.as_ref())
+            .query_opt("target", params.target.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get the rules that fired most
+    ///
+    /// Returns the signatures with the most (or, with `order=asc`, the fewest) alerts over a
+    /// time window, each with its alert count and a timeline of its hits.
+    ///
+    /// `GET /rest/rules/es/top_rules/` (operation `get_top_rules`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_top_rules(
+        &self,
+        params: &crate::operations::GetTopRulesParams,
+    ) -> Result<Vec<crate::types::EsTopRule>, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_top_rules",
+                "/rest/rules/es/top_rules/",
+            )
+            .query("hosts", &params.hosts)
+            .query_opt("count", params.count.as_ref())
+            .query_opt("order", params.order.as_ref())
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Count alerts per rule
+    ///
+    /// Returns the twenty signatures with the most alerts on the given probes over a time
+    /// window, each as `{key: sid, doc_count}`.
+    ///
+    /// `GET /rest/rules/es/rules/` (operation `get_rule_hit_counts`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_rule_hit_counts(
+        &self,
+        params: &crate::operations::GetRuleHitCountsParams,
+    ) -> Result<crate::types::EsRuleHits, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule_hit_counts",
+                "/rest/rules/es/rules/",
+            )
+            .query("hosts", &params.hosts)
+            .query_opt("qfilter", params.qfilter.as_ref())
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Count the alerts of a rule per probe
+    ///
+    /// Returns the number of alerts one signature raised on each probe over a time window.
+    ///
+    /// `GET /rest/rules/es/rule/` (operation `get_rule_hits_per_probe`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
+    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_rule_hits_per_probe(
+        &self,
+        params: &crate::operations::GetRuleHitsPerProbeParams,
+    ) -> Result<crate::types::EsRuleProbeHits, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_rule_hits_per_probe",
+                "/rest/rules/es/rule/",
+            )
+            .query("sid", &params.sid)
+            .query_opt("from_date", params.from_date.as_ref())
+            .query_opt("to_date", params.to_date.as_ref())
+            .query_opt("alert", params.alert.as_ref())
+            .query_opt("stamus", params.stamus.as_ref())
+            .query_opt("discovery", params.discovery.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
+                    401 | 403 | 500 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `history`: built with the feature `history` (on by default).
+#[cfg(feature = "history")]
+impl Client {
+    /// Every item of [`Self::list_history`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_history_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListHistoryParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::UserAction, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_history",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::UserActionList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_history", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_history(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// List user actions
+    ///
+    /// Lists user actions, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_history_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/rules/history/` (operation `list_history`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_history(
+        &self,
+        params: &crate::operations::ListHistoryParams,
+    ) -> Result<crate::types::UserActionList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_history",
+                "/rest/rules/history/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("username", params.username.as_ref())
+            .query_opt("action_type", params.action_type.as_ref())
+            .query_opt("comment", params.comment.as_ref())
+            .query_opt("date", params.date.as_ref())
+            .query_opt("client_ip", params.client_ip.as_ref())
+            .query_opt("min_date", params.min_date.as_ref())
+            .query_opt("max_date", params.max_date.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a user action
+    ///
+    /// Returns every field of one user action.
+    ///
+    /// `GET /rest/rules/history/{pk}/` (operation `get_history_entry`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_history_entry(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::UserAction, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_history_entry",
+                "/rest/rules/history/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// List the user-action types
+    ///
+    /// Returns every `action_type` a history entry can have, with its title.
+    ///
+    /// `GET /rest/rules/history/get_action_type_list/` (operation `get_history_action_types`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_history_action_types(
+        &self,
+    ) -> Result<crate::types::ActionTypeList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_history_action_types",
+                "/rest/rules/history/get_action_type_list/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `host-id`: built with the feature `host-id` (on by default).
+#[cfg(feature = "host-id")]
+impl Client {
+    /// Every item of [`Self::list_host_ids`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_host_ids_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListHostIdsParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::HostIdEntry, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_host_ids",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::HostIdList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_host_ids", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_host_ids(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Search Host ID
+    ///
+    /// Lists the Host ID records of every host matching a Lucene query on the `host_id.*`
+    /// fields, in the `{count, next, previous, results}` envelope. `list_host_ids_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/host_id/` (operation `list_host_ids`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_host_ids(
+        &self,
+        params: &crate::operations::ListHostIdsParams,
+    ) -> Result<crate::types::HostIdList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_host_ids",
+                "/rest/appliances/host_id/",
+            )
+            .query_opt("host_id_qfilter", params.host_id_qfilter.as_ref())
+            .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get the Host ID of an address
+    ///
+    /// Returns everything Host ID knows about one IP address (host names, services, user
+    /// agents, TLS fingerprints, roles, ...), the same information as the Host Insight page of
+    /// SCS.
+    ///
+    /// `GET /rest/appliances/host_id/{ip}` (operation `get_host_id`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_host_id(
+        &self,
+        ip: &str,
+    ) -> Result<crate::types::HostIdEntry, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_host_id",
+                "/rest/appliances/host_id/{ip}",
+            )
+            .path_param("ip", ip)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `interfaces`: built with the feature `interfaces` (on by default).
+#[cfg(feature = "interfaces")]
+impl Client {
+    /// Every item of [`Self::list_network_interfaces`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_network_interfaces_stream<'a>(
+        &'a self,
+        params: &crate::operations::ListNetworkInterfacesParams,
+        max_items: Option<usize>,
+    ) -> impl clientgen_runtime::futures::Stream<
+        Item = Result<crate::types::NetworkInterface, Error>,
+    > + 'a {
+        let params = params.clone();
+        clientgen_runtime::pagination::items(
+            "list_network_interfaces",
+            clientgen_runtime::pagination::Position::First,
+            max_items,
+            move |position| {
+                let params = params.clone();
+                async move {
+                    let page: crate::types::NetworkInterfaceList = match position {
+                        clientgen_runtime::pagination::Position::Link(link) => {
+                            let response = self
+                                .transport
+                                .follow("list_network_interfaces", &link)
+                                .send()
+                                .await?;
+                            if !response.status().is_success() {
+                                return Err(response.into_error());
+                            }
+                            response.json()?
+                        }
+                        _ => self.list_network_interfaces(&params).await?,
+                    };
+                    let total = Some(&page)
+                        .map(|v| &v.count)
+                        .and_then(|t| u64::try_from(*t).ok());
+                    let has_more = None;
+                    let next = Some(&page)
+                        .and_then(|v| v.next.as_ref())
+                        .and_then(|v| v.as_ref())
+                        .cloned();
+                    let items = Some(page).map(|v| v.results).unwrap_or_default();
+                    Ok(clientgen_runtime::pagination::Page {
+                        items,
+                        total,
+                        has_more,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+
+    /// List network interfaces
+    ///
+    /// Lists network interfaces, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_network_interfaces_stream`
+    /// follows the `next` links through every page.
+    ///
+    /// `GET /rest/appliances/network_interface/` (operation `list_network_interfaces`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_network_interfaces(
+        &self,
+        params: &crate::operations::ListNetworkInterfacesParams,
+    ) -> Result<crate::types::NetworkInterfaceList, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_network_interfaces",
+                "/rest/appliances/network_interface/",
+            )
+            .query_opt("page", params.page.as_ref())
+            .query_opt("ordering", params.ordering.as_ref())
+            .query_opt("search", params.search.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a network interface
+    ///
+    /// Returns every field of one network interface.
+    ///
+    /// `GET /rest/appliances/network_interface/{pk}/` (operation `get_network_interface`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_network_interface(
+        &self,
+        pk: i64,
+    ) -> Result<crate::types::NetworkInterface, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_network_interface",
+                "/rest/appliances/network_interface/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete a network interface
+    ///
+    /// Deletes a network interface. The answer has no body.
+    ///
+    /// `DELETE /rest/appliances/network_interface/{pk}/` (operation `delete_network_interface`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 204.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_network_interface(&self, pk: i64) -> Result<(), Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_network_interface",
+                "/rest/appliances/network_interface/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Operations tagged `probes`: built with the feature `probes` (on by default).
+#[cfg(feature = "probes")]
+impl Client {
+    /// Every item of [`Self::list_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_probes_stream<'a>(
         &'a self,
         params: &crate::operations::ListProbesParams,
@@ -188,6 +1518,7 @@ impl Client {
             },
         )
     }
+
     /// List Stamus probes
     ///
     /// Lists Stamus probes, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -236,6 +1567,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a Stamus probe
     ///
     /// Creates a Stamus probe from a dictionary of its fields and returns it with its primary key.
@@ -278,6 +1610,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the Stamus probe fields
     ///
     /// Returns the Django REST framework metadata of the Stamus probe endpoint: its name, the
@@ -313,6 +1646,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a Stamus probe
     ///
     /// Returns every field of one Stamus probe.
@@ -350,6 +1684,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a Stamus probe
     ///
     /// Replaces the writable fields of a Stamus probe; required fields must be present. An optional
@@ -397,6 +1732,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a Stamus probe
     ///
     /// Deletes a Stamus probe. The answer has no body.
@@ -433,6 +1769,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a Stamus probe
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -480,7 +1817,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_probe_templates`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_probe_templates`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_probe_templates_stream<'a>(
         &'a self,
         params: &crate::operations::ListProbeTemplatesParams,
@@ -529,6 +1867,7 @@ impl Client {
             },
         )
     }
+
     /// List probe templates
     ///
     /// Lists probe templates, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -577,6 +1916,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a probe template
     ///
     /// Creates a probe template from a dictionary of its fields and returns it with its primary key.
@@ -619,6 +1959,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the probe template fields
     ///
     /// Returns the Django REST framework metadata of the probe template endpoint: its name, the
@@ -656,6 +1997,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a probe template
     ///
     /// Returns every field of one probe template.
@@ -696,6 +2038,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a probe template
     ///
     /// Replaces the writable fields of a probe template; required fields must be present. An optional
@@ -743,6 +2086,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a probe template
     ///
     /// Deletes a probe template. The answer has no body.
@@ -779,6 +2123,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a probe template
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -826,7 +2171,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_suricata_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_suricata_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_suricata_probes_stream<'a>(
         &'a self,
         params: &crate::operations::ListSuricataProbesParams,
@@ -875,6 +2221,7 @@ impl Client {
             },
         )
     }
+
     /// List Suricata probes
     ///
     /// Lists Suricata probes, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -923,6 +2270,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a Suricata probe
     ///
     /// Creates a Suricata probe from a dictionary of its fields and returns it with its primary key.
@@ -965,6 +2313,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the Suricata probe fields
     ///
     /// Returns the Django REST framework metadata of the Suricata probe endpoint: its name, the
@@ -1002,6 +2351,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a Suricata probe
     ///
     /// Returns every field of one Suricata probe.
@@ -1042,6 +2392,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a Suricata probe
     ///
     /// Replaces the writable fields of a Suricata probe; required fields must be present. An optional
@@ -1089,6 +2440,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a Suricata probe
     ///
     /// Deletes a Suricata probe. The answer has no body.
@@ -1125,6 +2477,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a Suricata probe
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -1172,7 +2525,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_appliances`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_appliances`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_appliances_stream<'a>(
         &'a self,
         params: &crate::operations::ListAppliancesParams,
@@ -1221,6 +2575,7 @@ impl Client {
             },
         )
     }
+
     /// List appliances
     ///
     /// Lists appliances, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -1270,6 +2625,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a appliance
     ///
     /// Returns every field of one appliance.
@@ -1310,7 +2666,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_devices`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_devices`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_devices_stream<'a>(
         &'a self,
         params: &crate::operations::ListDevicesParams,
@@ -1359,6 +2716,7 @@ impl Client {
             },
         )
     }
+
     /// List Stamus devices
     ///
     /// Lists Stamus devices, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -1406,6 +2764,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a Stamus device
     ///
     /// Returns every field of one Stamus device.
@@ -1446,27 +2805,32 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_network_interfaces`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn list_network_interfaces_stream<'a>(
+}
+
+/// Operations tagged `processing-filters`: built with the feature `processing-filters` (on by default).
+#[cfg(feature = "processing-filters")]
+impl Client {
+    /// Every item of [`Self::list_processing_filters`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_processing_filters_stream<'a>(
         &'a self,
-        params: &crate::operations::ListNetworkInterfacesParams,
+        params: &crate::operations::ListProcessingFiltersParams,
         max_items: Option<usize>,
     ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::NetworkInterface, Error>,
+        Item = Result<crate::types::ProcessingFilter, Error>,
     > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
-            "list_network_interfaces",
+            "list_processing_filters",
             clientgen_runtime::pagination::Position::First,
             max_items,
             move |position| {
                 let params = params.clone();
                 async move {
-                    let page: crate::types::NetworkInterfaceList = match position {
+                    let page: crate::types::ProcessingFilterList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
                             let response = self
                                 .transport
-                                .follow("list_network_interfaces", &link)
+                                .follow("list_processing_filters", &link)
                                 .send()
                                 .await?;
                             if !response.status().is_success() {
@@ -1474,7 +2838,7 @@ impl Client {
                             }
                             response.json()?
                         }
-                        _ => self.list_network_interfaces(&params).await?,
+                        _ => self.list_processing_filters(&params).await?,
                     };
                     let total = Some(&page)
                         .map(|v| &v.count)
@@ -1495,13 +2859,14 @@ impl Client {
             },
         )
     }
-    /// List network interfaces
+
+    /// List processing filters
     ///
-    /// Lists network interfaces, 30 per page unless `page_size` says otherwise (where accepted), in the
-    /// Django REST framework envelope `{count, next, previous, results}`. `list_network_interfaces_stream`
+    /// Lists processing filters, 30 per page unless `page_size` says otherwise (where accepted), in the
+    /// Django REST framework envelope `{count, next, previous, results}`. `list_processing_filters_stream`
     /// follows the `next` links through every page.
     ///
-    /// `GET /rest/appliances/network_interface/` (operation `list_network_interfaces`).
+    /// `GET /rest/rules/processing-filter/` (operation `list_processing_filters`).
     ///
     /// # Errors
     ///
@@ -1511,20 +2876,23 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_network_interfaces(
+    pub async fn list_processing_filters(
         &self,
-        params: &crate::operations::ListNetworkInterfacesParams,
-    ) -> Result<crate::types::NetworkInterfaceList, Error> {
+        params: &crate::operations::ListProcessingFiltersParams,
+    ) -> Result<crate::types::ProcessingFilterList, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "list_network_interfaces",
-                "/rest/appliances/network_interface/",
+                "list_processing_filters",
+                "/rest/rules/processing-filter/",
             )
             .query_opt("page", params.page.as_ref())
+            .query_opt("page_size", params.page_size.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
+            .query_opt("action", params.action.as_ref())
+            .query_opt("enabled", params.enabled.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -1542,11 +2910,93 @@ impl Client {
         }
         response.json()
     }
-    /// Get a network interface
+
+    /// Create a processing filter
     ///
-    /// Returns every field of one network interface.
+    /// Creates a processing filter from a dictionary of its fields and returns it with its primary key.
+    /// An optional `comment` is stored in the actions history.
     ///
-    /// `GET /rest/appliances/network_interface/{pk}/` (operation `get_network_interface`).
+    /// `POST /rest/rules/processing-filter/` (operation `create_processing_filter`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 201.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn create_processing_filter(
+        &self,
+        body: &crate::types::ProcessingFilter,
+    ) -> Result<crate::types::ProcessingFilter, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "create_processing_filter",
+                "/rest/rules/processing-filter/",
+            )
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Describe the processing filter fields
+    ///
+    /// Returns the Django REST framework metadata of the processing filter endpoint: its name, the
+    /// media types it renders and parses, and under `actions.POST` the description of
+    /// every field (type, whether it is required or read-only, label, choices).
+    ///
+    /// `OPTIONS /rest/rules/processing-filter/` (operation `describe_processing_filters`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn describe_processing_filters(
+        &self,
+    ) -> Result<crate::types::Metadata, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::OPTIONS,
+                "describe_processing_filters",
+                "/rest/rules/processing-filter/",
+            )
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Get a processing filter
+    ///
+    /// Returns every field of one processing filter.
+    ///
+    /// `GET /rest/rules/processing-filter/{pk}/` (operation `get_processing_filter`).
     ///
     /// # Errors
     ///
@@ -1556,16 +3006,16 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_network_interface(
+    pub async fn get_processing_filter(
         &self,
         pk: i64,
-    ) -> Result<crate::types::NetworkInterface, Error> {
+    ) -> Result<crate::types::ProcessingFilter, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "get_network_interface",
-                "/rest/appliances/network_interface/{pk}/",
+                "get_processing_filter",
+                "/rest/rules/processing-filter/{pk}/",
             )
             .path_param("pk", &pk)
             .send()
@@ -1582,11 +3032,60 @@ impl Client {
         }
         response.json()
     }
-    /// Delete a network interface
+
+    /// Update a processing filter
     ///
-    /// Deletes a network interface. The answer has no body.
+    /// Replaces the writable fields of a processing filter; required fields must be present. An optional
+    /// `comment` is stored in the actions history.
     ///
-    /// `DELETE /rest/appliances/network_interface/{pk}/` (operation `delete_network_interface`).
+    /// `PUT /rest/rules/processing-filter/{pk}/` (operation `update_processing_filter`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_processing_filter(
+        &self,
+        pk: i64,
+        body: &crate::types::ProcessingFilter,
+    ) -> Result<crate::types::ProcessingFilter, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PUT,
+                "update_processing_filter",
+                "/rest/rules/processing-filter/{pk}/",
+            )
+            .path_param("pk", &pk)
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    400 => {
+                        response.into_declared_error::<crate::types::ValidationErrors>()
+                    }
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Delete a processing filter
+    ///
+    /// Deletes a processing filter. The answer has no body.
+    ///
+    /// `DELETE /rest/rules/processing-filter/{pk}/` (operation `delete_processing_filter`).
     ///
     /// # Errors
     ///
@@ -1595,13 +3094,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_network_interface(&self, pk: i64) -> Result<(), Error> {
+    pub async fn delete_processing_filter(&self, pk: i64) -> Result<(), Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
-                "delete_network_interface",
-                "/rest/appliances/network_interface/{pk}/",
+                "delete_processing_filter",
+                "/rest/rules/processing-filter/{pk}/",
             )
             .path_param("pk", &pk)
             .send()
@@ -1618,62 +3117,13 @@ impl Client {
         }
         Ok(())
     }
-    ///Every item of [`Self::list_host_ids`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn list_host_ids_stream<'a>(
-        &'a self,
-        params: &crate::operations::ListHostIdsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::HostIdEntry, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "list_host_ids",
-            clientgen_runtime::pagination::Position::First,
-            max_items,
-            move |position| {
-                let params = params.clone();
-                async move {
-                    let page: crate::types::HostIdList = match position {
-                        clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_host_ids", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
-                        }
-                        _ => self.list_host_ids(&params).await?,
-                    };
-                    let total = Some(&page)
-                        .map(|v| &v.count)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = Some(&page)
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.as_ref())
-                        .cloned();
-                    let items = Some(page).map(|v| v.results).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Search Host ID
+
+    /// Partially update a processing filter
     ///
-    /// Lists the Host ID records of every host matching a Lucene query on the `host_id.*`
-    /// fields, in the `{count, next, previous, results}` envelope. `list_host_ids_stream`
-    /// follows the `next` links through every page.
+    /// Changes only the fields given, without checking for the presence of required fields.
+    /// An optional `comment` is stored in the actions history.
     ///
-    /// `GET /rest/appliances/host_id/` (operation `list_host_ids`).
+    /// `PATCH /rest/rules/processing-filter/{pk}/` (operation `partial_update_processing_filter`).
     ///
     /// # Errors
     ///
@@ -1681,22 +3131,23 @@ impl Client {
     ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
     ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
     /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_host_ids(
+    pub async fn partial_update_processing_filter(
         &self,
-        params: &crate::operations::ListHostIdsParams,
-    ) -> Result<crate::types::HostIdList, Error> {
+        pk: i64,
+        body: &crate::types::ProcessingFilterPatch,
+    ) -> Result<crate::types::ProcessingFilter, Error> {
         let response = self
             .transport
             .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_host_ids",
-                "/rest/appliances/host_id/",
+                clientgen_runtime::reqwest::Method::PATCH,
+                "partial_update_processing_filter",
+                "/rest/rules/processing-filter/{pk}/",
             )
-            .query_opt("host_id_qfilter", params.host_id_qfilter.as_ref())
-            .query_opt("page", params.page.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
+            .path_param("pk", &pk)
+            .json(body)
             .send()
             .await?;
         if !response.status().is_success() {
@@ -1714,228 +3165,12 @@ impl Client {
         }
         response.json()
     }
-    /// Get the Host ID of an address
-    ///
-    /// Returns everything Host ID knows about one IP address (host names, services, user
-    /// agents, TLS fingerprints, roles, ...), the same information as the Host Insight page of
-    /// SCS.
-    ///
-    /// `GET /rest/appliances/host_id/{ip}` (operation `get_host_id`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_host_id(
-        &self,
-        ip: &str,
-    ) -> Result<crate::types::HostIdEntry, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_host_id",
-                "/rest/appliances/host_id/{ip}",
-            )
-            .path_param("ip", ip)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a threat
-    ///
-    /// Returns a threat definition (its name, description and family) by identifier.
-    ///
-    /// `GET /rest/appliances/threat/{id}` (operation `get_threat`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_threat(
-        &self,
-        id: i64,
-        params: &crate::operations::GetThreatParams,
-    ) -> Result<crate::types::Threat, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_threat",
-                "/rest/appliances/threat/{id}",
-            )
-            .path_param("id", &id)
-            .query_opt("event_view", params.event_view.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::list_threat_history_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn list_threat_history_incidents_stream<'a>(
-        &'a self,
-        params: &crate::operations::ListThreatHistoryIncidentsParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ThreatHistoryIncident, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "list_threat_history_incidents",
-            clientgen_runtime::pagination::Position::First,
-            max_items,
-            move |position| {
-                let params = params.clone();
-                async move {
-                    let page: crate::types::ThreatHistoryIncidentList = match position {
-                        clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_threat_history_incidents", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
-                        }
-                        _ => self.list_threat_history_incidents(&params).await?,
-                    };
-                    let total = Some(&page)
-                        .map(|v| &v.count)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = Some(&page)
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.as_ref())
-                        .cloned();
-                    let items = Some(page).map(|v| v.results).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// List threat-history incidents
-    ///
-    /// Lists the kill-chain changes of assets (an asset reaching a new kill-chain phase for a
-    /// threat) since a time. `list_threat_history_incidents_stream` follows the `next` links
-    /// through every page.
-    ///
-    /// `GET /rest/appliances/threat_history_incident/` (operation `list_threat_history_incidents`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_threat_history_incidents(
-        &self,
-        params: &crate::operations::ListThreatHistoryIncidentsParams,
-    ) -> Result<crate::types::ThreatHistoryIncidentList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_threat_history_incidents",
-                "/rest/appliances/threat_history_incident/",
-            )
-            .query_opt("timestamp", params.timestamp.as_ref())
-            .query_opt("page", params.page.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get the events of an incident
-    ///
-    /// Returns the events behind one threat-history incident, each an EVE event with a
-    /// `stamus` member naming the asset, the offender, the kill-chain phase and the threat.
-    ///
-    /// `GET /rest/appliances/threat_history_incident/{id}/get_events` (operation `get_threat_history_incident_events`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_threat_history_incident_events(
-        &self,
-        id: i64,
-    ) -> Result<crate::types::IncidentEvents, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_threat_history_incident_events",
-                "/rest/appliances/threat_history_incident/{id}/get_events",
-            )
-            .path_param("id", &id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+}
+
+/// Operations tagged `rules`: built with the feature `rules` (on by default).
+#[cfg(feature = "rules")]
+impl Client {
+    /// Every item of [`Self::list_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_rules_stream<'a>(
         &'a self,
         params: &crate::operations::ListRulesParams,
@@ -1984,6 +3219,7 @@ impl Client {
             },
         )
     }
+
     /// List rules
     ///
     /// Lists rules, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -2045,6 +3281,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a rule
     ///
     /// Returns every field of one rule.
@@ -2082,6 +3319,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the text of a rule
     ///
     /// Returns the rule's text in each ruleset that contains it, keyed by ruleset primary key,
@@ -2125,6 +3363,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the references of a rule
     ///
     /// Returns the references (CVE, URL, ...) the rule's `reference` keywords name.
@@ -2165,6 +3404,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Enable a rule in a ruleset
     ///
     /// Enables a rule in one ruleset. The `comment` is stored in the actions history.
@@ -2211,6 +3451,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Disable a rule in a ruleset
     ///
     /// Disables a rule in one ruleset. The `comment` is stored in the actions history.
@@ -2257,6 +3498,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get the state of a rule in every ruleset
     ///
     /// Returns, for each ruleset (keyed by its primary key), its name, whether the rule passes
@@ -2299,6 +3541,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the comments of a rule
     ///
     /// Returns the history entries that commented on the rule, under the rule's sid as the
@@ -2340,6 +3583,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Comment a rule
     ///
     /// Adds a comment to the rule; it appears in the actions history as `comment_rule`.
@@ -2386,6 +3630,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Make a rule available or unavailable
     ///
     /// Flips the availability of the rule, in every Suricata version it exists for or only in
@@ -2434,6 +3679,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete the alerts of a rule
     ///
     /// Deletes from Elasticsearch every alert the rule raised. The user needs the permission
@@ -2479,6 +3725,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List the rules carrying a transformation
     ///
     /// For each ruleset (keyed by its primary key), lists the sids of the rules whose
@@ -2523,7 +3770,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_rule_transformations`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_rule_transformations`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_rule_transformations_stream<'a>(
         &'a self,
         params: &crate::operations::ListRuleTransformationsParams,
@@ -2572,6 +3820,7 @@ impl Client {
             },
         )
     }
+
     /// List rule transformations
     ///
     /// Lists the transformations set on single rules, 30 per page, in the Django REST
@@ -2619,6 +3868,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Transform a rule in a ruleset
     ///
     /// Sets the action, lateral or target transformation of one rule in one ruleset, for
@@ -2662,6 +3912,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Remove a rule transformation
     ///
     /// Removes a transformation, so the rule follows its category and ruleset again.
@@ -2698,7 +3949,12 @@ impl Client {
         }
         Ok(())
     }
-    ///Every item of [`Self::list_rulesets`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+}
+
+/// Operations tagged `rulesets`: built with the feature `rulesets` (on by default).
+#[cfg(feature = "rulesets")]
+impl Client {
+    /// Every item of [`Self::list_rulesets`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_rulesets_stream<'a>(
         &'a self,
         params: &crate::operations::ListRulesetsParams,
@@ -2747,6 +4003,7 @@ impl Client {
             },
         )
     }
+
     /// List rulesets
     ///
     /// Lists rulesets, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -2795,6 +4052,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a ruleset
     ///
     /// Creates a ruleset from a dictionary of its fields and returns it with its primary key.
@@ -2837,6 +4095,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the ruleset fields
     ///
     /// Returns the Django REST framework metadata of the ruleset endpoint: its name, the
@@ -2872,6 +4131,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a ruleset
     ///
     /// Returns every field of one ruleset.
@@ -2909,6 +4169,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a ruleset
     ///
     /// Replaces the writable fields of a ruleset; required fields must be present. An optional
@@ -2956,6 +4217,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a ruleset
     ///
     /// Deletes a ruleset. The answer has no body.
@@ -2992,6 +4254,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a ruleset
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -3039,6 +4302,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Copy a ruleset
     ///
     /// Creates a copy of a ruleset under a new name.
@@ -3085,6 +4349,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Count the rules of a ruleset
     ///
     /// Counts the active rules of a ruleset anew, stores the figure in the ruleset's
@@ -3126,234 +4391,12 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_categories`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn list_categories_stream<'a>(
-        &'a self,
-        params: &crate::operations::ListCategoriesParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::Category, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "list_categories",
-            clientgen_runtime::pagination::Position::First,
-            max_items,
-            move |position| {
-                let params = params.clone();
-                async move {
-                    let page: crate::types::CategoryList = match position {
-                        clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_categories", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
-                        }
-                        _ => self.list_categories(&params).await?,
-                    };
-                    let total = Some(&page)
-                        .map(|v| &v.count)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = Some(&page)
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.as_ref())
-                        .cloned();
-                    let items = Some(page).map(|v| v.results).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// List categories
-    ///
-    /// Lists categories, 30 per page unless `page_size` says otherwise (where accepted), in the
-    /// Django REST framework envelope `{count, next, previous, results}`. `list_categories_stream`
-    /// follows the `next` links through every page.
-    ///
-    /// `GET /rest/rules/category/` (operation `list_categories`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_categories(
-        &self,
-        params: &crate::operations::ListCategoriesParams,
-    ) -> Result<crate::types::CategoryList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_categories",
-                "/rest/rules/category/",
-            )
-            .query_opt("page", params.page.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
-            .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("name", params.name.as_ref())
-            .query_opt("source", params.source.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a category
-    ///
-    /// Returns every field of one category.
-    ///
-    /// `GET /rest/rules/category/{pk}/` (operation `get_category`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_category(&self, pk: i64) -> Result<crate::types::Category, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_category",
-                "/rest/rules/category/{pk}/",
-            )
-            .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Enable a category in a ruleset
-    ///
-    /// Enables every rule of a category in one ruleset.
-    ///
-    /// `POST /rest/rules/category/{pk}/enable/` (operation `enable_category`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn enable_category(
-        &self,
-        pk: i64,
-        body: &crate::types::RulesetAction,
-    ) -> Result<crate::types::EnableResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "enable_category",
-                "/rest/rules/category/{pk}/enable/",
-            )
-            .path_param("pk", &pk)
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Disable a category in a ruleset
-    ///
-    /// Disables every rule of a category in one ruleset.
-    ///
-    /// `POST /rest/rules/category/{pk}/disable/` (operation `disable_category`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn disable_category(
-        &self,
-        pk: i64,
-        body: &crate::types::RulesetAction,
-    ) -> Result<crate::types::DisableResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "disable_category",
-                "/rest/rules/category/{pk}/disable/",
-            )
-            .path_param("pk", &pk)
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::list_sources`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+}
+
+/// Operations tagged `sources`: built with the feature `sources` (on by default).
+#[cfg(feature = "sources")]
+impl Client {
+    /// Every item of [`Self::list_sources`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_sources_stream<'a>(
         &'a self,
         params: &crate::operations::ListSourcesParams,
@@ -3402,6 +4445,7 @@ impl Client {
             },
         )
     }
+
     /// List sources
     ///
     /// Lists sources, 30 per page unless `page_size` says otherwise (where accepted), in the
@@ -3452,6 +4496,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Create a source
     ///
     /// Creates a source from a dictionary of its fields and returns it with its primary key.
@@ -3494,6 +4539,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Describe the source fields
     ///
     /// Returns the Django REST framework metadata of the source endpoint: its name, the
@@ -3529,6 +4575,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a source
     ///
     /// Returns every field of one source.
@@ -3566,6 +4613,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a source
     ///
     /// Replaces the writable fields of a source; required fields must be present. An optional
@@ -3613,6 +4661,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Delete a source
     ///
     /// Deletes a source. The answer has no body.
@@ -3649,6 +4698,7 @@ impl Client {
         }
         Ok(())
     }
+
     /// Partially update a source
     ///
     /// Changes only the fields given, without checking for the presence of required fields.
@@ -3696,6 +4746,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Fetch a source anew
     ///
     /// Downloads the source again (method `http`) and imports its rules. With `async=true`
@@ -3746,6 +4797,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Test a source
     ///
     /// Checks the rules of a source with Suricata. Warnings, if any, come with the success
@@ -3791,6 +4843,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Upload the file of a source
     ///
     /// Replaces the content of a source of method `local` with an uploaded file (a rules
@@ -3843,7 +4896,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_source_changelogs`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_source_changelogs`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_source_changelogs_stream<'a>(
         &'a self,
         params: &crate::operations::ListSourceChangelogsParams,
@@ -3892,6 +4946,7 @@ impl Client {
             },
         )
     }
+
     /// List source updates
     ///
     /// Lists the updates of sources, newest first, each with the rules it added, changed and
@@ -3938,6 +4993,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a source update
     ///
     /// Returns one source update with the rules it added, changed and removed.
@@ -3978,27 +5034,75 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_processing_filters`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn list_processing_filters_stream<'a>(
+}
+
+/// Operations tagged `threats`: built with the feature `threats` (on by default).
+#[cfg(feature = "threats")]
+impl Client {
+    /// Get a threat
+    ///
+    /// Returns a threat definition (its name, description and family) by identifier.
+    ///
+    /// `GET /rest/appliances/threat/{id}` (operation `get_threat`).
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_threat(
+        &self,
+        id: i64,
+        params: &crate::operations::GetThreatParams,
+    ) -> Result<crate::types::Threat, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_threat",
+                "/rest/appliances/threat/{id}",
+            )
+            .path_param("id", &id)
+            .query_opt("event_view", params.event_view.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(
+                match response.status().as_u16() {
+                    401 | 403..=404 => {
+                        response.into_declared_error::<crate::types::Detail>()
+                    }
+                    _ => response.into_error(),
+                },
+            );
+        }
+        response.json()
+    }
+
+    /// Every item of [`Self::list_threat_history_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+    pub fn list_threat_history_incidents_stream<'a>(
         &'a self,
-        params: &crate::operations::ListProcessingFiltersParams,
+        params: &crate::operations::ListThreatHistoryIncidentsParams,
         max_items: Option<usize>,
     ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::ProcessingFilter, Error>,
+        Item = Result<crate::types::ThreatHistoryIncident, Error>,
     > + 'a {
         let params = params.clone();
         clientgen_runtime::pagination::items(
-            "list_processing_filters",
+            "list_threat_history_incidents",
             clientgen_runtime::pagination::Position::First,
             max_items,
             move |position| {
                 let params = params.clone();
                 async move {
-                    let page: crate::types::ProcessingFilterList = match position {
+                    let page: crate::types::ThreatHistoryIncidentList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
                             let response = self
                                 .transport
-                                .follow("list_processing_filters", &link)
+                                .follow("list_threat_history_incidents", &link)
                                 .send()
                                 .await?;
                             if !response.status().is_success() {
@@ -4006,7 +5110,7 @@ impl Client {
                             }
                             response.json()?
                         }
-                        _ => self.list_processing_filters(&params).await?,
+                        _ => self.list_threat_history_incidents(&params).await?,
                     };
                     let total = Some(&page)
                         .map(|v| &v.count)
@@ -4027,13 +5131,14 @@ impl Client {
             },
         )
     }
-    /// List processing filters
+
+    /// List threat-history incidents
     ///
-    /// Lists processing filters, 30 per page unless `page_size` says otherwise (where accepted), in the
-    /// Django REST framework envelope `{count, next, previous, results}`. `list_processing_filters_stream`
-    /// follows the `next` links through every page.
+    /// Lists the kill-chain changes of assets (an asset reaching a new kill-chain phase for a
+    /// threat) since a time. `list_threat_history_incidents_stream` follows the `next` links
+    /// through every page.
     ///
-    /// `GET /rest/rules/processing-filter/` (operation `list_processing_filters`).
+    /// `GET /rest/appliances/threat_history_incident/` (operation `list_threat_history_incidents`).
     ///
     /// # Errors
     ///
@@ -4043,23 +5148,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_processing_filters(
+    pub async fn list_threat_history_incidents(
         &self,
-        params: &crate::operations::ListProcessingFiltersParams,
-    ) -> Result<crate::types::ProcessingFilterList, Error> {
+        params: &crate::operations::ListThreatHistoryIncidentsParams,
+    ) -> Result<crate::types::ThreatHistoryIncidentList, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "list_processing_filters",
-                "/rest/rules/processing-filter/",
+                "list_threat_history_incidents",
+                "/rest/appliances/threat_history_incident/",
             )
+            .query_opt("timestamp", params.timestamp.as_ref())
             .query_opt("page", params.page.as_ref())
             .query_opt("page_size", params.page_size.as_ref())
-            .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("search", params.search.as_ref())
-            .query_opt("action", params.action.as_ref())
-            .query_opt("enabled", params.enabled.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -4077,90 +5179,13 @@ impl Client {
         }
         response.json()
     }
-    /// Create a processing filter
+
+    /// Get the events of an incident
     ///
-    /// Creates a processing filter from a dictionary of its fields and returns it with its primary key.
-    /// An optional `comment` is stored in the actions history.
+    /// Returns the events behind one threat-history incident, each an EVE event with a
+    /// `stamus` member naming the asset, the offender, the kill-chain phase and the threat.
     ///
-    /// `POST /rest/rules/processing-filter/` (operation `create_processing_filter`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 201.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_processing_filter(
-        &self,
-        body: &crate::types::ProcessingFilter,
-    ) -> Result<crate::types::ProcessingFilter, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "create_processing_filter",
-                "/rest/rules/processing-filter/",
-            )
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Describe the processing filter fields
-    ///
-    /// Returns the Django REST framework metadata of the processing filter endpoint: its name, the
-    /// media types it renders and parses, and under `actions.POST` the description of
-    /// every field (type, whether it is required or read-only, label, choices).
-    ///
-    /// `OPTIONS /rest/rules/processing-filter/` (operation `describe_processing_filters`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn describe_processing_filters(
-        &self,
-    ) -> Result<crate::types::Metadata, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::OPTIONS,
-                "describe_processing_filters",
-                "/rest/rules/processing-filter/",
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a processing filter
-    ///
-    /// Returns every field of one processing filter.
-    ///
-    /// `GET /rest/rules/processing-filter/{pk}/` (operation `get_processing_filter`).
+    /// `GET /rest/appliances/threat_history_incident/{id}/get_events` (operation `get_threat_history_incident_events`).
     ///
     /// # Errors
     ///
@@ -4170,873 +5195,24 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_processing_filter(
+    pub async fn get_threat_history_incident_events(
         &self,
-        pk: i64,
-    ) -> Result<crate::types::ProcessingFilter, Error> {
+        id: i64,
+    ) -> Result<crate::types::IncidentEvents, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "get_processing_filter",
-                "/rest/rules/processing-filter/{pk}/",
+                "get_threat_history_incident_events",
+                "/rest/appliances/threat_history_incident/{id}/get_events",
             )
-            .path_param("pk", &pk)
+            .path_param("id", &id)
             .send()
             .await?;
         if !response.status().is_success() {
             return Err(
                 match response.status().as_u16() {
                     401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Update a processing filter
-    ///
-    /// Replaces the writable fields of a processing filter; required fields must be present. An optional
-    /// `comment` is stored in the actions history.
-    ///
-    /// `PUT /rest/rules/processing-filter/{pk}/` (operation `update_processing_filter`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_processing_filter(
-        &self,
-        pk: i64,
-        body: &crate::types::ProcessingFilter,
-    ) -> Result<crate::types::ProcessingFilter, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PUT,
-                "update_processing_filter",
-                "/rest/rules/processing-filter/{pk}/",
-            )
-            .path_param("pk", &pk)
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Delete a processing filter
-    ///
-    /// Deletes a processing filter. The answer has no body.
-    ///
-    /// `DELETE /rest/rules/processing-filter/{pk}/` (operation `delete_processing_filter`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 204.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_processing_filter(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_processing_filter",
-                "/rest/rules/processing-filter/{pk}/",
-            )
-            .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
-    }
-    /// Partially update a processing filter
-    ///
-    /// Changes only the fields given, without checking for the presence of required fields.
-    /// An optional `comment` is stored in the actions history.
-    ///
-    /// `PATCH /rest/rules/processing-filter/{pk}/` (operation `partial_update_processing_filter`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn partial_update_processing_filter(
-        &self,
-        pk: i64,
-        body: &crate::types::ProcessingFilterPatch,
-    ) -> Result<crate::types::ProcessingFilter, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "partial_update_processing_filter",
-                "/rest/rules/processing-filter/{pk}/",
-            )
-            .path_param("pk", &pk)
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::list_history`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn list_history_stream<'a>(
-        &'a self,
-        params: &crate::operations::ListHistoryParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::UserAction, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "list_history",
-            clientgen_runtime::pagination::Position::First,
-            max_items,
-            move |position| {
-                let params = params.clone();
-                async move {
-                    let page: crate::types::UserActionList = match position {
-                        clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("list_history", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
-                        }
-                        _ => self.list_history(&params).await?,
-                    };
-                    let total = Some(&page)
-                        .map(|v| &v.count)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = Some(&page)
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.as_ref())
-                        .cloned();
-                    let items = Some(page).map(|v| v.results).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// List user actions
-    ///
-    /// Lists user actions, 30 per page unless `page_size` says otherwise (where accepted), in the
-    /// Django REST framework envelope `{count, next, previous, results}`. `list_history_stream`
-    /// follows the `next` links through every page.
-    ///
-    /// `GET /rest/rules/history/` (operation `list_history`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_history(
-        &self,
-        params: &crate::operations::ListHistoryParams,
-    ) -> Result<crate::types::UserActionList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_history",
-                "/rest/rules/history/",
-            )
-            .query_opt("page", params.page.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
-            .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("username", params.username.as_ref())
-            .query_opt("action_type", params.action_type.as_ref())
-            .query_opt("comment", params.comment.as_ref())
-            .query_opt("date", params.date.as_ref())
-            .query_opt("client_ip", params.client_ip.as_ref())
-            .query_opt("min_date", params.min_date.as_ref())
-            .query_opt("max_date", params.max_date.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get a user action
-    ///
-    /// Returns every field of one user action.
-    ///
-    /// `GET /rest/rules/history/{pk}/` (operation `get_history_entry`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 404 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_history_entry(
-        &self,
-        pk: i64,
-    ) -> Result<crate::types::UserAction, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_history_entry",
-                "/rest/rules/history/{pk}/",
-            )
-            .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// List the user-action types
-    ///
-    /// Returns every `action_type` a history entry can have, with its title.
-    ///
-    /// `GET /rest/rules/history/get_action_type_list/` (operation `get_history_action_types`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401 and 403 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_history_action_types(
-        &self,
-    ) -> Result<crate::types::ActionTypeList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_history_action_types",
-                "/rest/rules/history/get_action_type_list/",
-            )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::get_alerts_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn get_alerts_tail_stream<'a>(
-        &'a self,
-        params: &crate::operations::GetAlertsTailParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::EveEvent, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "get_alerts_tail",
-            clientgen_runtime::pagination::Position::First,
-            max_items,
-            move |position| {
-                let params = params.clone();
-                async move {
-                    let page: crate::types::EveEventList = match position {
-                        clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("get_alerts_tail", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
-                        }
-                        _ => self.get_alerts_tail(&params).await?,
-                    };
-                    let total = Some(&page)
-                        .map(|v| &v.count)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = Some(&page)
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.as_ref())
-                        .cloned();
-                    let items = Some(page).map(|v| v.results).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Get the latest alerts
-    ///
-    /// Returns the latest alerts matching a query over a time window, newest first unless
-    /// `ordering` says otherwise. `get_alerts_tail_stream` follows the `next` links.
-    ///
-    /// `GET /rest/rules/es/alerts_tail/` (operation `get_alerts_tail`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_alerts_tail(
-        &self,
-        params: &crate::operations::GetAlertsTailParams,
-    ) -> Result<crate::types::EveEventList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_alerts_tail",
-                "/rest/rules/es/alerts_tail/",
-            )
-            .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .query_opt("page", params.page.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
-            .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("alert", params.alert.as_ref())
-            .query_opt("stamus", params.stamus.as_ref())
-            .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    ///Every item of [`Self::get_events_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
-    pub fn get_events_tail_stream<'a>(
-        &'a self,
-        params: &crate::operations::GetEventsTailParams,
-        max_items: Option<usize>,
-    ) -> impl clientgen_runtime::futures::Stream<
-        Item = Result<crate::types::EveEvent, Error>,
-    > + 'a {
-        let params = params.clone();
-        clientgen_runtime::pagination::items(
-            "get_events_tail",
-            clientgen_runtime::pagination::Position::First,
-            max_items,
-            move |position| {
-                let params = params.clone();
-                async move {
-                    let page: crate::types::EveEventList = match position {
-                        clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
-                                .follow("get_events_tail", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
-                        }
-                        _ => self.get_events_tail(&params).await?,
-                    };
-                    let total = Some(&page)
-                        .map(|v| &v.count)
-                        .and_then(|t| u64::try_from(*t).ok());
-                    let has_more = None;
-                    let next = Some(&page)
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.as_ref())
-                        .cloned();
-                    let items = Some(page).map(|v| v.results).unwrap_or_default();
-                    Ok(clientgen_runtime::pagination::Page {
-                        items,
-                        total,
-                        has_more,
-                        next,
-                    })
-                }
-            },
-        )
-    }
-    /// Get the latest events
-    ///
-    /// Returns the latest events of every type (alerts, flows, protocol records, ...) matching
-    /// a query over a time window. \[xsoar\] uses it to look up an indicator with
-    /// `qfilter=<field>:<escaped value>`. `get_events_tail_stream` follows the `next` links.
-    ///
-    /// `GET /rest/rules/es/events_tail/` (operation `get_events_tail`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_events_tail(
-        &self,
-        params: &crate::operations::GetEventsTailParams,
-    ) -> Result<crate::types::EveEventList, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_events_tail",
-                "/rest/rules/es/events_tail/",
-            )
-            .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .query_opt("page", params.page.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
-            .query_opt("ordering", params.ordering.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Count alerts
-    ///
-    /// Counts the alerts matching a query over a time window. Unless `prev=false` is sent, the
-    /// count of the window of the same length just before is added as `prev_doc_count`.
-    ///
-    /// `GET /rest/rules/es/alerts_count/` (operation `get_alerts_count`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::ValidationErrors`: `StatusError::declared::<types::ValidationErrors>()` returns it.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_alerts_count(
-        &self,
-        params: &crate::operations::GetAlertsCountParams,
-    ) -> Result<crate::types::AlertsCount, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_alerts_count",
-                "/rest/rules/es/alerts_count/",
-            )
-            .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("hosts", params.hosts.as_ref())
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .query_opt("prev", params.prev.as_ref())
-            .query_opt("alert", params.alert.as_ref())
-            .query_opt("stamus", params.stamus.as_ref())
-            .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get the top values of a field
-    ///
-    /// Returns the most (or least) frequent values of one event field among the alerts
-    /// matching the query over a time window, with their counts: for example the top source
-    /// addresses of a signature.
-    ///
-    /// `GET /rest/rules/es/field_stats/` (operation `get_field_stats`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_field_stats(
-        &self,
-        params: &crate::operations::GetFieldStatsParams,
-    ) -> Result<Vec<crate::types::EsBucket>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_field_stats",
-                "/rest/rules/es/field_stats/",
-            )
-            .query("field", &params.field)
-            .query_opt("sid", params.sid.as_ref())
-            .query_opt("ordering", params.ordering.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
-            .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("hosts", params.hosts.as_ref())
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .query_opt("alert", params.alert.as_ref())
-            .query_opt("stamus", params.stamus.as_ref())
-            .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get the top values of several fields
-    ///
-    /// Returns, for each field asked, its most frequent values among the alerts matching the
-    /// query over a time window, with their counts, keyed by field name. A field written with a
-    /// leading `-` gets its least frequent values instead.
-    ///
-    /// `GET /rest/rules/es/fields_stats/` (operation `get_fields_stats`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_fields_stats(
-        &self,
-        params: &crate::operations::GetFieldsStatsParams,
-    ) -> Result<crate::types::EsFieldsStats, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_fields_stats",
-                "/rest/rules/es/fields_stats/",
-            )
-            .query_joined("fields", &params.fields)
-            .query_opt("sid", params.sid.as_ref())
-            .query_opt("page_size", params.page_size.as_ref())
-            .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("hosts", params.hosts.as_ref())
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .query_opt("alert", params.alert.as_ref())
-            .query_opt("stamus", params.stamus.as_ref())
-            .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get the alert timeline
-    ///
-    /// Returns the number of alerts per time slot over a window, as one series per probe (at
-    /// most five, the rest summed under `others`), or per alert tag with `target=true`.
-    ///
-    /// `GET /rest/rules/es/timeline/` (operation `get_timeline`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_timeline(
-        &self,
-        params: &crate::operations::GetTimelineParams,
-    ) -> Result<crate::types::EsTimeline, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_timeline",
-                "/rest/rules/es/timeline/",
-            )
-            .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("hosts", params.hosts.as_ref())
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .query_opt("interval", params.interval.as_ref())
-            .query_opt("target", params.target.as_ref())
-            .query_opt("alert", params.alert.as_ref())
-            .query_opt("stamus", params.stamus.as_ref())
-            .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Get the rules that fired most
-    ///
-    /// Returns the signatures with the most (or, with `order=asc`, the fewest) alerts over a
-    /// time window, each with its alert count and a timeline of its hits.
-    ///
-    /// `GET /rest/rules/es/top_rules/` (operation `get_top_rules`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_top_rules(
-        &self,
-        params: &crate::operations::GetTopRulesParams,
-    ) -> Result<Vec<crate::types::EsTopRule>, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_top_rules",
-                "/rest/rules/es/top_rules/",
-            )
-            .query("hosts", &params.hosts)
-            .query_opt("count", params.count.as_ref())
-            .query_opt("order", params.order.as_ref())
-            .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .query_opt("alert", params.alert.as_ref())
-            .query_opt("stamus", params.stamus.as_ref())
-            .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Count alerts per rule
-    ///
-    /// Returns the twenty signatures with the most alerts on the given probes over a time
-    /// window, each as `{key: sid, doc_count}`.
-    ///
-    /// `GET /rest/rules/es/rules/` (operation `get_rule_hit_counts`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule_hit_counts(
-        &self,
-        params: &crate::operations::GetRuleHitCountsParams,
-    ) -> Result<crate::types::EsRuleHits, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_rule_hit_counts",
-                "/rest/rules/es/rules/",
-            )
-            .query("hosts", &params.hosts)
-            .query_opt("qfilter", params.qfilter.as_ref())
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
-    }
-    /// Count the alerts of a rule per probe
-    ///
-    /// Returns the number of alerts one signature raised on each probe over a time window.
-    ///
-    /// `GET /rest/rules/es/rule/` (operation `get_rule_hits_per_probe`).
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    ///   For 400 the body is decoded as `types::EsRequestError`: `StatusError::declared::<types::EsRequestError>()` returns it.
-    ///   For 401, 403 and 500 the body is decoded as `types::Detail`: `StatusError::declared::<types::Detail>()` returns it.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule_hits_per_probe(
-        &self,
-        params: &crate::operations::GetRuleHitsPerProbeParams,
-    ) -> Result<crate::types::EsRuleProbeHits, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_rule_hits_per_probe",
-                "/rest/rules/es/rule/",
-            )
-            .query("sid", &params.sid)
-            .query_opt("from_date", params.from_date.as_ref())
-            .query_opt("to_date", params.to_date.as_ref())
-            .query_opt("alert", params.alert.as_ref())
-            .query_opt("stamus", params.stamus.as_ref())
-            .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
                         response.into_declared_error::<crate::types::Detail>()
                     }
                     _ => response.into_error(),

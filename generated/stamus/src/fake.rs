@@ -22,7 +22,26 @@
 //!     assert_eq!(fake.list_probes().calls().len(), 1);
 //! }
 //! ```
-use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+
+use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "events",
+        feature = "history",
+        feature = "host-id",
+        feature = "interfaces",
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rules",
+        feature = "rulesets",
+        feature = "sources",
+        feature = "threats"
+    )
+)]
+use clientgen_runtime::fake::{Answers, Reply};
+
 /// The operations: id, method and path template.
 const ROUTES: &[Route] = &[
     Route::new("list_probes", "GET", "/rest/appliances/stamus_appliance/"),
@@ -210,9 +229,11 @@ const ROUTES: &[Route] = &[
     Route::new("get_rule_hit_counts", "GET", "/rest/rules/es/rules/"),
     Route::new("get_rule_hits_per_probe", "GET", "/rest/rules/es/rule/"),
 ];
+
 /// Where the client's credentials are exchanged for a token.
 const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[];
-///A fake of the Stamus Central Server REST API for tests, on 127.0.0.1.
+
+/// A fake of the Stamus Central Server REST API for tests, on 127.0.0.1.
 ///
 /// Every operation answers `501 Not Implemented`, naming itself, until its method here
 /// says what it answers.
@@ -220,6 +241,7 @@ const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[];
 pub struct FakeApi {
     server: FakeServer,
 }
+
 impl FakeApi {
     /// Starts the fake on a free port of 127.0.0.1.
     pub async fn start() -> Self {
@@ -227,180 +249,251 @@ impl FakeApi {
             server: FakeServer::start(ROUTES, None, TOKEN_ENDPOINTS).await,
         }
     }
+
     /// Its base URL, `http://127.0.0.1:<port>`.
     pub fn uri(&self) -> String {
         self.server.uri()
     }
-    ///A builder of a client of the fake, with credentials it accepts (`api_key("fake-api-key")`): set timeouts or retries, then build.
+
+    /// A builder of a client of the fake, with credentials it accepts (`api_key("fake-api-key")`): set timeouts or retries, then build.
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder().base_url(self.server.uri()).api_key("fake-api-key")
     }
+
     /// A client of the fake.
     pub fn client(&self) -> crate::Client {
         self.client_builder().build().expect("a client of a fake on 127.0.0.1 builds")
     }
+
     /// Every call received, in arrival order (token requests included).
     pub fn calls(&self) -> Vec<Call> {
         self.server.calls()
     }
+
     /// The server: calls per operation, reset, the wiremock server underneath.
     pub fn server(&self) -> &FakeServer {
         &self.server
     }
-    ///Sets what `GET /rest/appliances/stamus_appliance/` ([`Client::list_probes`](crate::Client::list_probes)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/stamus_appliance/` ([`Client::list_probes`](crate::Client::list_probes)) answers, or reads the calls it received.
     pub fn list_probes(&self) -> Answers<'_, crate::types::StamusProbeList> {
         self.server.answers("list_probes", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/appliances/stamus_appliance/` ([`Client::create_probe`](crate::Client::create_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `POST /rest/appliances/stamus_appliance/` ([`Client::create_probe`](crate::Client::create_probe)) answers, or reads the calls it received.
     pub fn create_probe(
         &self,
     ) -> Answers<'_, crate::types::StamusProbe, crate::types::StamusProbe> {
         self.server.answers("create_probe", |value| Reply::json(201, value))
     }
-    ///Sets what `OPTIONS /rest/appliances/stamus_appliance/` ([`Client::describe_probes`](crate::Client::describe_probes)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `OPTIONS /rest/appliances/stamus_appliance/` ([`Client::describe_probes`](crate::Client::describe_probes)) answers, or reads the calls it received.
     pub fn describe_probes(&self) -> Answers<'_, crate::types::Metadata> {
         self.server.answers("describe_probes", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/stamus_appliance/{pk}/` ([`Client::get_probe`](crate::Client::get_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/stamus_appliance/{pk}/` ([`Client::get_probe`](crate::Client::get_probe)) answers, or reads the calls it received.
     pub fn get_probe(&self) -> Answers<'_, crate::types::StamusProbe> {
         self.server.answers("get_probe", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /rest/appliances/stamus_appliance/{pk}/` ([`Client::update_probe`](crate::Client::update_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `PUT /rest/appliances/stamus_appliance/{pk}/` ([`Client::update_probe`](crate::Client::update_probe)) answers, or reads the calls it received.
     pub fn update_probe(
         &self,
     ) -> Answers<'_, crate::types::StamusProbe, crate::types::StamusProbe> {
         self.server.answers("update_probe", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /rest/appliances/stamus_appliance/{pk}/` ([`Client::delete_probe`](crate::Client::delete_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `DELETE /rest/appliances/stamus_appliance/{pk}/` ([`Client::delete_probe`](crate::Client::delete_probe)) answers, or reads the calls it received.
     pub fn delete_probe(&self) -> Answers<'_, ()> {
         self.server.answers("delete_probe", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /rest/appliances/stamus_appliance/{pk}/` ([`Client::partial_update_probe`](crate::Client::partial_update_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `PATCH /rest/appliances/stamus_appliance/{pk}/` ([`Client::partial_update_probe`](crate::Client::partial_update_probe)) answers, or reads the calls it received.
     pub fn partial_update_probe(
         &self,
     ) -> Answers<'_, crate::types::StamusProbe, crate::types::StamusProbePatch> {
         self.server.answers("partial_update_probe", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/stamus_appliance_template/` ([`Client::list_probe_templates`](crate::Client::list_probe_templates)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/stamus_appliance_template/` ([`Client::list_probe_templates`](crate::Client::list_probe_templates)) answers, or reads the calls it received.
     pub fn list_probe_templates(&self) -> Answers<'_, crate::types::ProbeTemplateList> {
         self.server.answers("list_probe_templates", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/appliances/stamus_appliance_template/` ([`Client::create_probe_template`](crate::Client::create_probe_template)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `POST /rest/appliances/stamus_appliance_template/` ([`Client::create_probe_template`](crate::Client::create_probe_template)) answers, or reads the calls it received.
     pub fn create_probe_template(
         &self,
     ) -> Answers<'_, crate::types::ProbeTemplate, crate::types::ProbeTemplate> {
         self.server.answers("create_probe_template", |value| Reply::json(201, value))
     }
-    ///Sets what `OPTIONS /rest/appliances/stamus_appliance_template/` ([`Client::describe_probe_templates`](crate::Client::describe_probe_templates)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `OPTIONS /rest/appliances/stamus_appliance_template/` ([`Client::describe_probe_templates`](crate::Client::describe_probe_templates)) answers, or reads the calls it received.
     pub fn describe_probe_templates(&self) -> Answers<'_, crate::types::Metadata> {
         self.server.answers("describe_probe_templates", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/stamus_appliance_template/{pk}/` ([`Client::get_probe_template`](crate::Client::get_probe_template)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/stamus_appliance_template/{pk}/` ([`Client::get_probe_template`](crate::Client::get_probe_template)) answers, or reads the calls it received.
     pub fn get_probe_template(&self) -> Answers<'_, crate::types::ProbeTemplate> {
         self.server.answers("get_probe_template", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /rest/appliances/stamus_appliance_template/{pk}/` ([`Client::update_probe_template`](crate::Client::update_probe_template)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `PUT /rest/appliances/stamus_appliance_template/{pk}/` ([`Client::update_probe_template`](crate::Client::update_probe_template)) answers, or reads the calls it received.
     pub fn update_probe_template(
         &self,
     ) -> Answers<'_, crate::types::ProbeTemplate, crate::types::ProbeTemplate> {
         self.server.answers("update_probe_template", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /rest/appliances/stamus_appliance_template/{pk}/` ([`Client::delete_probe_template`](crate::Client::delete_probe_template)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `DELETE /rest/appliances/stamus_appliance_template/{pk}/` ([`Client::delete_probe_template`](crate::Client::delete_probe_template)) answers, or reads the calls it received.
     pub fn delete_probe_template(&self) -> Answers<'_, ()> {
         self.server.answers("delete_probe_template", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /rest/appliances/stamus_appliance_template/{pk}/` ([`Client::partial_update_probe_template`](crate::Client::partial_update_probe_template)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `PATCH /rest/appliances/stamus_appliance_template/{pk}/` ([`Client::partial_update_probe_template`](crate::Client::partial_update_probe_template)) answers, or reads the calls it received.
     pub fn partial_update_probe_template(
         &self,
     ) -> Answers<'_, crate::types::ProbeTemplate, crate::types::ProbeTemplatePatch> {
         self.server
             .answers("partial_update_probe_template", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/suricata_appliance/` ([`Client::list_suricata_probes`](crate::Client::list_suricata_probes)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/suricata_appliance/` ([`Client::list_suricata_probes`](crate::Client::list_suricata_probes)) answers, or reads the calls it received.
     pub fn list_suricata_probes(&self) -> Answers<'_, crate::types::SuricataProbeList> {
         self.server.answers("list_suricata_probes", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/appliances/suricata_appliance/` ([`Client::create_suricata_probe`](crate::Client::create_suricata_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `POST /rest/appliances/suricata_appliance/` ([`Client::create_suricata_probe`](crate::Client::create_suricata_probe)) answers, or reads the calls it received.
     pub fn create_suricata_probe(
         &self,
     ) -> Answers<'_, crate::types::SuricataProbe, crate::types::SuricataProbe> {
         self.server.answers("create_suricata_probe", |value| Reply::json(201, value))
     }
-    ///Sets what `OPTIONS /rest/appliances/suricata_appliance/` ([`Client::describe_suricata_probes`](crate::Client::describe_suricata_probes)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `OPTIONS /rest/appliances/suricata_appliance/` ([`Client::describe_suricata_probes`](crate::Client::describe_suricata_probes)) answers, or reads the calls it received.
     pub fn describe_suricata_probes(&self) -> Answers<'_, crate::types::Metadata> {
         self.server.answers("describe_suricata_probes", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/suricata_appliance/{pk}/` ([`Client::get_suricata_probe`](crate::Client::get_suricata_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/suricata_appliance/{pk}/` ([`Client::get_suricata_probe`](crate::Client::get_suricata_probe)) answers, or reads the calls it received.
     pub fn get_suricata_probe(&self) -> Answers<'_, crate::types::SuricataProbe> {
         self.server.answers("get_suricata_probe", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /rest/appliances/suricata_appliance/{pk}/` ([`Client::update_suricata_probe`](crate::Client::update_suricata_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `PUT /rest/appliances/suricata_appliance/{pk}/` ([`Client::update_suricata_probe`](crate::Client::update_suricata_probe)) answers, or reads the calls it received.
     pub fn update_suricata_probe(
         &self,
     ) -> Answers<'_, crate::types::SuricataProbe, crate::types::SuricataProbe> {
         self.server.answers("update_suricata_probe", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /rest/appliances/suricata_appliance/{pk}/` ([`Client::delete_suricata_probe`](crate::Client::delete_suricata_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `DELETE /rest/appliances/suricata_appliance/{pk}/` ([`Client::delete_suricata_probe`](crate::Client::delete_suricata_probe)) answers, or reads the calls it received.
     pub fn delete_suricata_probe(&self) -> Answers<'_, ()> {
         self.server.answers("delete_suricata_probe", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /rest/appliances/suricata_appliance/{pk}/` ([`Client::partial_update_suricata_probe`](crate::Client::partial_update_suricata_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `PATCH /rest/appliances/suricata_appliance/{pk}/` ([`Client::partial_update_suricata_probe`](crate::Client::partial_update_suricata_probe)) answers, or reads the calls it received.
     pub fn partial_update_suricata_probe(
         &self,
     ) -> Answers<'_, crate::types::SuricataProbe, crate::types::SuricataProbePatch> {
         self.server
             .answers("partial_update_suricata_probe", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/appliances/` ([`Client::list_appliances`](crate::Client::list_appliances)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/appliances/` ([`Client::list_appliances`](crate::Client::list_appliances)) answers, or reads the calls it received.
     pub fn list_appliances(&self) -> Answers<'_, crate::types::ApplianceList> {
         self.server.answers("list_appliances", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/appliances/{pk}/` ([`Client::get_appliance`](crate::Client::get_appliance)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/appliances/{pk}/` ([`Client::get_appliance`](crate::Client::get_appliance)) answers, or reads the calls it received.
     pub fn get_appliance(&self) -> Answers<'_, crate::types::Appliance> {
         self.server.answers("get_appliance", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/stamus_device/` ([`Client::list_devices`](crate::Client::list_devices)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/stamus_device/` ([`Client::list_devices`](crate::Client::list_devices)) answers, or reads the calls it received.
     pub fn list_devices(&self) -> Answers<'_, crate::types::StamusDeviceList> {
         self.server.answers("list_devices", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/stamus_device/{pk}/` ([`Client::get_device`](crate::Client::get_device)) answers, or reads the calls it received.
+
+    #[cfg(feature = "probes")]
+    /// Sets what `GET /rest/appliances/stamus_device/{pk}/` ([`Client::get_device`](crate::Client::get_device)) answers, or reads the calls it received.
     pub fn get_device(&self) -> Answers<'_, crate::types::StamusDevice> {
         self.server.answers("get_device", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/network_interface/` ([`Client::list_network_interfaces`](crate::Client::list_network_interfaces)) answers, or reads the calls it received.
+
+    #[cfg(feature = "interfaces")]
+    /// Sets what `GET /rest/appliances/network_interface/` ([`Client::list_network_interfaces`](crate::Client::list_network_interfaces)) answers, or reads the calls it received.
     pub fn list_network_interfaces(
         &self,
     ) -> Answers<'_, crate::types::NetworkInterfaceList> {
         self.server.answers("list_network_interfaces", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/network_interface/{pk}/` ([`Client::get_network_interface`](crate::Client::get_network_interface)) answers, or reads the calls it received.
+
+    #[cfg(feature = "interfaces")]
+    /// Sets what `GET /rest/appliances/network_interface/{pk}/` ([`Client::get_network_interface`](crate::Client::get_network_interface)) answers, or reads the calls it received.
     pub fn get_network_interface(&self) -> Answers<'_, crate::types::NetworkInterface> {
         self.server.answers("get_network_interface", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /rest/appliances/network_interface/{pk}/` ([`Client::delete_network_interface`](crate::Client::delete_network_interface)) answers, or reads the calls it received.
+
+    #[cfg(feature = "interfaces")]
+    /// Sets what `DELETE /rest/appliances/network_interface/{pk}/` ([`Client::delete_network_interface`](crate::Client::delete_network_interface)) answers, or reads the calls it received.
     pub fn delete_network_interface(&self) -> Answers<'_, ()> {
         self.server.answers("delete_network_interface", |_| Reply::empty(204))
     }
-    ///Sets what `GET /rest/appliances/host_id/` ([`Client::list_host_ids`](crate::Client::list_host_ids)) answers, or reads the calls it received.
+
+    #[cfg(feature = "host-id")]
+    /// Sets what `GET /rest/appliances/host_id/` ([`Client::list_host_ids`](crate::Client::list_host_ids)) answers, or reads the calls it received.
     pub fn list_host_ids(&self) -> Answers<'_, crate::types::HostIdList> {
         self.server.answers("list_host_ids", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/host_id/{ip}` ([`Client::get_host_id`](crate::Client::get_host_id)) answers, or reads the calls it received.
+
+    #[cfg(feature = "host-id")]
+    /// Sets what `GET /rest/appliances/host_id/{ip}` ([`Client::get_host_id`](crate::Client::get_host_id)) answers, or reads the calls it received.
     pub fn get_host_id(&self) -> Answers<'_, crate::types::HostIdEntry> {
         self.server.answers("get_host_id", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/threat/{id}` ([`Client::get_threat`](crate::Client::get_threat)) answers, or reads the calls it received.
+
+    #[cfg(feature = "threats")]
+    /// Sets what `GET /rest/appliances/threat/{id}` ([`Client::get_threat`](crate::Client::get_threat)) answers, or reads the calls it received.
     pub fn get_threat(&self) -> Answers<'_, crate::types::Threat> {
         self.server.answers("get_threat", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/threat_history_incident/` ([`Client::list_threat_history_incidents`](crate::Client::list_threat_history_incidents)) answers, or reads the calls it received.
+
+    #[cfg(feature = "threats")]
+    /// Sets what `GET /rest/appliances/threat_history_incident/` ([`Client::list_threat_history_incidents`](crate::Client::list_threat_history_incidents)) answers, or reads the calls it received.
     pub fn list_threat_history_incidents(
         &self,
     ) -> Answers<'_, crate::types::ThreatHistoryIncidentList> {
         self.server
             .answers("list_threat_history_incidents", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/appliances/threat_history_incident/{id}/get_events` ([`Client::get_threat_history_incident_events`](crate::Client::get_threat_history_incident_events)) answers, or reads the calls it received.
+
+    #[cfg(feature = "threats")]
+    /// Sets what `GET /rest/appliances/threat_history_incident/{id}/get_events` ([`Client::get_threat_history_incident_events`](crate::Client::get_threat_history_incident_events)) answers, or reads the calls it received.
     pub fn get_threat_history_incident_events(
         &self,
     ) -> Answers<'_, crate::types::IncidentEvents> {
@@ -410,49 +503,69 @@ impl FakeApi {
                 |value| Reply::json(200, value),
             )
     }
-    ///Sets what `GET /rest/rules/rule/` ([`Client::list_rules`](crate::Client::list_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /rest/rules/rule/` ([`Client::list_rules`](crate::Client::list_rules)) answers, or reads the calls it received.
     pub fn list_rules(&self) -> Answers<'_, crate::types::RuleList> {
         self.server.answers("list_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/rule/{sid}/` ([`Client::get_rule`](crate::Client::get_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /rest/rules/rule/{sid}/` ([`Client::get_rule`](crate::Client::get_rule)) answers, or reads the calls it received.
     pub fn get_rule(&self) -> Answers<'_, crate::types::Rule> {
         self.server.answers("get_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/rule/{sid}/content/` ([`Client::get_rule_content`](crate::Client::get_rule_content)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /rest/rules/rule/{sid}/content/` ([`Client::get_rule_content`](crate::Client::get_rule_content)) answers, or reads the calls it received.
     pub fn get_rule_content(&self) -> Answers<'_, crate::types::RuleContent> {
         self.server.answers("get_rule_content", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/rule/{sid}/references/` ([`Client::get_rule_references`](crate::Client::get_rule_references)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /rest/rules/rule/{sid}/references/` ([`Client::get_rule_references`](crate::Client::get_rule_references)) answers, or reads the calls it received.
     pub fn get_rule_references(&self) -> Answers<'_, Vec<crate::types::RuleReference>> {
         self.server.answers("get_rule_references", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/rule/{sid}/enable/` ([`Client::enable_rule`](crate::Client::enable_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `POST /rest/rules/rule/{sid}/enable/` ([`Client::enable_rule`](crate::Client::enable_rule)) answers, or reads the calls it received.
     pub fn enable_rule(
         &self,
     ) -> Answers<'_, crate::types::EnableResult, crate::types::RulesetAction> {
         self.server.answers("enable_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/rule/{sid}/disable/` ([`Client::disable_rule`](crate::Client::disable_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `POST /rest/rules/rule/{sid}/disable/` ([`Client::disable_rule`](crate::Client::disable_rule)) answers, or reads the calls it received.
     pub fn disable_rule(
         &self,
     ) -> Answers<'_, crate::types::DisableResult, crate::types::RulesetAction> {
         self.server.answers("disable_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/rule/{sid}/status/` ([`Client::get_rule_status`](crate::Client::get_rule_status)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /rest/rules/rule/{sid}/status/` ([`Client::get_rule_status`](crate::Client::get_rule_status)) answers, or reads the calls it received.
     pub fn get_rule_status(&self) -> Answers<'_, crate::types::RuleStatus> {
         self.server.answers("get_rule_status", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/rule/{sid}/comment/` ([`Client::list_rule_comments`](crate::Client::list_rule_comments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /rest/rules/rule/{sid}/comment/` ([`Client::list_rule_comments`](crate::Client::list_rule_comments)) answers, or reads the calls it received.
     pub fn list_rule_comments(&self) -> Answers<'_, crate::types::RuleComments> {
         self.server.answers("list_rule_comments", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/rule/{sid}/comment/` ([`Client::comment_rule`](crate::Client::comment_rule)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `POST /rest/rules/rule/{sid}/comment/` ([`Client::comment_rule`](crate::Client::comment_rule)) answers, or reads the calls it received.
     pub fn comment_rule(
         &self,
     ) -> Answers<'_, crate::types::CommentResult, crate::types::CommentBody> {
         self.server.answers("comment_rule", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/rule/{sid}/toggle_availability/` ([`Client::toggle_rule_availability`](crate::Client::toggle_rule_availability)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `POST /rest/rules/rule/{sid}/toggle_availability/` ([`Client::toggle_rule_availability`](crate::Client::toggle_rule_availability)) answers, or reads the calls it received.
     pub fn toggle_rule_availability(
         &self,
     ) -> Answers<
@@ -462,21 +575,29 @@ impl FakeApi {
     > {
         self.server.answers("toggle_rule_availability", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/rule/{sid}/delete_alerts/` ([`Client::delete_rule_alerts`](crate::Client::delete_rule_alerts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `POST /rest/rules/rule/{sid}/delete_alerts/` ([`Client::delete_rule_alerts`](crate::Client::delete_rule_alerts)) answers, or reads the calls it received.
     pub fn delete_rule_alerts(&self) -> Answers<'_, crate::types::DeleteAlertsResult> {
         self.server.answers("delete_rule_alerts", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/rule/transformation/` ([`Client::list_transformed_rules`](crate::Client::list_transformed_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /rest/rules/rule/transformation/` ([`Client::list_transformed_rules`](crate::Client::list_transformed_rules)) answers, or reads the calls it received.
     pub fn list_transformed_rules(&self) -> Answers<'_, crate::types::TransformedRules> {
         self.server.answers("list_transformed_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/transformation/rule/` ([`Client::list_rule_transformations`](crate::Client::list_rule_transformations)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `GET /rest/rules/transformation/rule/` ([`Client::list_rule_transformations`](crate::Client::list_rule_transformations)) answers, or reads the calls it received.
     pub fn list_rule_transformations(
         &self,
     ) -> Answers<'_, crate::types::RuleTransformationList> {
         self.server.answers("list_rule_transformations", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/transformation/rule/` ([`Client::create_rule_transformation`](crate::Client::create_rule_transformation)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `POST /rest/rules/transformation/rule/` ([`Client::create_rule_transformation`](crate::Client::create_rule_transformation)) answers, or reads the calls it received.
     pub fn create_rule_transformation(
         &self,
     ) -> Answers<
@@ -487,162 +608,228 @@ impl FakeApi {
         self.server
             .answers("create_rule_transformation", |value| Reply::json(201, value))
     }
-    ///Sets what `DELETE /rest/rules/transformation/rule/{pk}/` ([`Client::delete_rule_transformation`](crate::Client::delete_rule_transformation)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rules")]
+    /// Sets what `DELETE /rest/rules/transformation/rule/{pk}/` ([`Client::delete_rule_transformation`](crate::Client::delete_rule_transformation)) answers, or reads the calls it received.
     pub fn delete_rule_transformation(&self) -> Answers<'_, ()> {
         self.server.answers("delete_rule_transformation", |_| Reply::empty(204))
     }
-    ///Sets what `GET /rest/rules/ruleset/` ([`Client::list_rulesets`](crate::Client::list_rulesets)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `GET /rest/rules/ruleset/` ([`Client::list_rulesets`](crate::Client::list_rulesets)) answers, or reads the calls it received.
     pub fn list_rulesets(&self) -> Answers<'_, crate::types::RulesetList> {
         self.server.answers("list_rulesets", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/ruleset/` ([`Client::create_ruleset`](crate::Client::create_ruleset)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `POST /rest/rules/ruleset/` ([`Client::create_ruleset`](crate::Client::create_ruleset)) answers, or reads the calls it received.
     pub fn create_ruleset(
         &self,
     ) -> Answers<'_, crate::types::Ruleset, crate::types::Ruleset> {
         self.server.answers("create_ruleset", |value| Reply::json(201, value))
     }
-    ///Sets what `OPTIONS /rest/rules/ruleset/` ([`Client::describe_rulesets`](crate::Client::describe_rulesets)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `OPTIONS /rest/rules/ruleset/` ([`Client::describe_rulesets`](crate::Client::describe_rulesets)) answers, or reads the calls it received.
     pub fn describe_rulesets(&self) -> Answers<'_, crate::types::Metadata> {
         self.server.answers("describe_rulesets", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/ruleset/{pk}/` ([`Client::get_ruleset`](crate::Client::get_ruleset)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `GET /rest/rules/ruleset/{pk}/` ([`Client::get_ruleset`](crate::Client::get_ruleset)) answers, or reads the calls it received.
     pub fn get_ruleset(&self) -> Answers<'_, crate::types::Ruleset> {
         self.server.answers("get_ruleset", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /rest/rules/ruleset/{pk}/` ([`Client::update_ruleset`](crate::Client::update_ruleset)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `PUT /rest/rules/ruleset/{pk}/` ([`Client::update_ruleset`](crate::Client::update_ruleset)) answers, or reads the calls it received.
     pub fn update_ruleset(
         &self,
     ) -> Answers<'_, crate::types::Ruleset, crate::types::Ruleset> {
         self.server.answers("update_ruleset", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /rest/rules/ruleset/{pk}/` ([`Client::delete_ruleset`](crate::Client::delete_ruleset)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `DELETE /rest/rules/ruleset/{pk}/` ([`Client::delete_ruleset`](crate::Client::delete_ruleset)) answers, or reads the calls it received.
     pub fn delete_ruleset(&self) -> Answers<'_, ()> {
         self.server.answers("delete_ruleset", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /rest/rules/ruleset/{pk}/` ([`Client::partial_update_ruleset`](crate::Client::partial_update_ruleset)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `PATCH /rest/rules/ruleset/{pk}/` ([`Client::partial_update_ruleset`](crate::Client::partial_update_ruleset)) answers, or reads the calls it received.
     pub fn partial_update_ruleset(
         &self,
     ) -> Answers<'_, crate::types::Ruleset, crate::types::RulesetPatch> {
         self.server.answers("partial_update_ruleset", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/ruleset/{pk}/copy/` ([`Client::copy_ruleset`](crate::Client::copy_ruleset)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `POST /rest/rules/ruleset/{pk}/copy/` ([`Client::copy_ruleset`](crate::Client::copy_ruleset)) answers, or reads the calls it received.
     pub fn copy_ruleset(
         &self,
     ) -> Answers<'_, crate::types::CopyResult, crate::types::RulesetCopy> {
         self.server.answers("copy_ruleset", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/ruleset/{pk}/rules_count/` ([`Client::get_ruleset_rules_count`](crate::Client::get_ruleset_rules_count)) answers, or reads the calls it received.
+
+    #[cfg(feature = "rulesets")]
+    /// Sets what `GET /rest/rules/ruleset/{pk}/rules_count/` ([`Client::get_ruleset_rules_count`](crate::Client::get_ruleset_rules_count)) answers, or reads the calls it received.
     pub fn get_ruleset_rules_count(&self) -> Answers<'_, crate::types::RulesCount> {
         self.server.answers("get_ruleset_rules_count", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/category/` ([`Client::list_categories`](crate::Client::list_categories)) answers, or reads the calls it received.
+
+    #[cfg(feature = "categories")]
+    /// Sets what `GET /rest/rules/category/` ([`Client::list_categories`](crate::Client::list_categories)) answers, or reads the calls it received.
     pub fn list_categories(&self) -> Answers<'_, crate::types::CategoryList> {
         self.server.answers("list_categories", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/category/{pk}/` ([`Client::get_category`](crate::Client::get_category)) answers, or reads the calls it received.
+
+    #[cfg(feature = "categories")]
+    /// Sets what `GET /rest/rules/category/{pk}/` ([`Client::get_category`](crate::Client::get_category)) answers, or reads the calls it received.
     pub fn get_category(&self) -> Answers<'_, crate::types::Category> {
         self.server.answers("get_category", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/category/{pk}/enable/` ([`Client::enable_category`](crate::Client::enable_category)) answers, or reads the calls it received.
+
+    #[cfg(feature = "categories")]
+    /// Sets what `POST /rest/rules/category/{pk}/enable/` ([`Client::enable_category`](crate::Client::enable_category)) answers, or reads the calls it received.
     pub fn enable_category(
         &self,
     ) -> Answers<'_, crate::types::EnableResult, crate::types::RulesetAction> {
         self.server.answers("enable_category", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/category/{pk}/disable/` ([`Client::disable_category`](crate::Client::disable_category)) answers, or reads the calls it received.
+
+    #[cfg(feature = "categories")]
+    /// Sets what `POST /rest/rules/category/{pk}/disable/` ([`Client::disable_category`](crate::Client::disable_category)) answers, or reads the calls it received.
     pub fn disable_category(
         &self,
     ) -> Answers<'_, crate::types::DisableResult, crate::types::RulesetAction> {
         self.server.answers("disable_category", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/source/` ([`Client::list_sources`](crate::Client::list_sources)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `GET /rest/rules/source/` ([`Client::list_sources`](crate::Client::list_sources)) answers, or reads the calls it received.
     pub fn list_sources(&self) -> Answers<'_, crate::types::SourceList> {
         self.server.answers("list_sources", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/source/` ([`Client::create_source`](crate::Client::create_source)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `POST /rest/rules/source/` ([`Client::create_source`](crate::Client::create_source)) answers, or reads the calls it received.
     pub fn create_source(
         &self,
     ) -> Answers<'_, crate::types::Source, crate::types::Source> {
         self.server.answers("create_source", |value| Reply::json(201, value))
     }
-    ///Sets what `OPTIONS /rest/rules/source/` ([`Client::describe_sources`](crate::Client::describe_sources)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `OPTIONS /rest/rules/source/` ([`Client::describe_sources`](crate::Client::describe_sources)) answers, or reads the calls it received.
     pub fn describe_sources(&self) -> Answers<'_, crate::types::Metadata> {
         self.server.answers("describe_sources", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/source/{pk}/` ([`Client::get_source`](crate::Client::get_source)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `GET /rest/rules/source/{pk}/` ([`Client::get_source`](crate::Client::get_source)) answers, or reads the calls it received.
     pub fn get_source(&self) -> Answers<'_, crate::types::Source> {
         self.server.answers("get_source", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /rest/rules/source/{pk}/` ([`Client::update_source`](crate::Client::update_source)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `PUT /rest/rules/source/{pk}/` ([`Client::update_source`](crate::Client::update_source)) answers, or reads the calls it received.
     pub fn update_source(
         &self,
     ) -> Answers<'_, crate::types::Source, crate::types::Source> {
         self.server.answers("update_source", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /rest/rules/source/{pk}/` ([`Client::delete_source`](crate::Client::delete_source)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `DELETE /rest/rules/source/{pk}/` ([`Client::delete_source`](crate::Client::delete_source)) answers, or reads the calls it received.
     pub fn delete_source(&self) -> Answers<'_, ()> {
         self.server.answers("delete_source", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /rest/rules/source/{pk}/` ([`Client::partial_update_source`](crate::Client::partial_update_source)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `PATCH /rest/rules/source/{pk}/` ([`Client::partial_update_source`](crate::Client::partial_update_source)) answers, or reads the calls it received.
     pub fn partial_update_source(
         &self,
     ) -> Answers<'_, crate::types::Source, crate::types::SourcePatch> {
         self.server.answers("partial_update_source", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/source/{pk}/update_source/` ([`Client::update_source_rules`](crate::Client::update_source_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `POST /rest/rules/source/{pk}/update_source/` ([`Client::update_source_rules`](crate::Client::update_source_rules)) answers, or reads the calls it received.
     pub fn update_source_rules(
         &self,
     ) -> Answers<'_, crate::types::UpdateSourceResult, crate::types::CommentBody> {
         self.server.answers("update_source_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/source/{pk}/test/` ([`Client::test_source`](crate::Client::test_source)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `POST /rest/rules/source/{pk}/test/` ([`Client::test_source`](crate::Client::test_source)) answers, or reads the calls it received.
     pub fn test_source(&self) -> Answers<'_, crate::types::TestSourceResult> {
         self.server.answers("test_source", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/source/{pk}/upload/` ([`Client::upload_source_file`](crate::Client::upload_source_file)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `POST /rest/rules/source/{pk}/upload/` ([`Client::upload_source_file`](crate::Client::upload_source_file)) answers, or reads the calls it received.
     pub fn upload_source_file(&self) -> Answers<'_, crate::types::UploadResult> {
         self.server.answers("upload_source_file", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/changelog/source/` ([`Client::list_source_changelogs`](crate::Client::list_source_changelogs)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `GET /rest/rules/changelog/source/` ([`Client::list_source_changelogs`](crate::Client::list_source_changelogs)) answers, or reads the calls it received.
     pub fn list_source_changelogs(&self) -> Answers<'_, crate::types::SourceUpdateList> {
         self.server.answers("list_source_changelogs", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/changelog/source/{pk}/` ([`Client::get_source_changelog`](crate::Client::get_source_changelog)) answers, or reads the calls it received.
+
+    #[cfg(feature = "sources")]
+    /// Sets what `GET /rest/rules/changelog/source/{pk}/` ([`Client::get_source_changelog`](crate::Client::get_source_changelog)) answers, or reads the calls it received.
     pub fn get_source_changelog(&self) -> Answers<'_, crate::types::SourceUpdate> {
         self.server.answers("get_source_changelog", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/processing-filter/` ([`Client::list_processing_filters`](crate::Client::list_processing_filters)) answers, or reads the calls it received.
+
+    #[cfg(feature = "processing-filters")]
+    /// Sets what `GET /rest/rules/processing-filter/` ([`Client::list_processing_filters`](crate::Client::list_processing_filters)) answers, or reads the calls it received.
     pub fn list_processing_filters(
         &self,
     ) -> Answers<'_, crate::types::ProcessingFilterList> {
         self.server.answers("list_processing_filters", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /rest/rules/processing-filter/` ([`Client::create_processing_filter`](crate::Client::create_processing_filter)) answers, or reads the calls it received.
+
+    #[cfg(feature = "processing-filters")]
+    /// Sets what `POST /rest/rules/processing-filter/` ([`Client::create_processing_filter`](crate::Client::create_processing_filter)) answers, or reads the calls it received.
     pub fn create_processing_filter(
         &self,
     ) -> Answers<'_, crate::types::ProcessingFilter, crate::types::ProcessingFilter> {
         self.server.answers("create_processing_filter", |value| Reply::json(201, value))
     }
-    ///Sets what `OPTIONS /rest/rules/processing-filter/` ([`Client::describe_processing_filters`](crate::Client::describe_processing_filters)) answers, or reads the calls it received.
+
+    #[cfg(feature = "processing-filters")]
+    /// Sets what `OPTIONS /rest/rules/processing-filter/` ([`Client::describe_processing_filters`](crate::Client::describe_processing_filters)) answers, or reads the calls it received.
     pub fn describe_processing_filters(&self) -> Answers<'_, crate::types::Metadata> {
         self.server
             .answers("describe_processing_filters", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/processing-filter/{pk}/` ([`Client::get_processing_filter`](crate::Client::get_processing_filter)) answers, or reads the calls it received.
+
+    #[cfg(feature = "processing-filters")]
+    /// Sets what `GET /rest/rules/processing-filter/{pk}/` ([`Client::get_processing_filter`](crate::Client::get_processing_filter)) answers, or reads the calls it received.
     pub fn get_processing_filter(&self) -> Answers<'_, crate::types::ProcessingFilter> {
         self.server.answers("get_processing_filter", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /rest/rules/processing-filter/{pk}/` ([`Client::update_processing_filter`](crate::Client::update_processing_filter)) answers, or reads the calls it received.
+
+    #[cfg(feature = "processing-filters")]
+    /// Sets what `PUT /rest/rules/processing-filter/{pk}/` ([`Client::update_processing_filter`](crate::Client::update_processing_filter)) answers, or reads the calls it received.
     pub fn update_processing_filter(
         &self,
     ) -> Answers<'_, crate::types::ProcessingFilter, crate::types::ProcessingFilter> {
         self.server.answers("update_processing_filter", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /rest/rules/processing-filter/{pk}/` ([`Client::delete_processing_filter`](crate::Client::delete_processing_filter)) answers, or reads the calls it received.
+
+    #[cfg(feature = "processing-filters")]
+    /// Sets what `DELETE /rest/rules/processing-filter/{pk}/` ([`Client::delete_processing_filter`](crate::Client::delete_processing_filter)) answers, or reads the calls it received.
     pub fn delete_processing_filter(&self) -> Answers<'_, ()> {
         self.server.answers("delete_processing_filter", |_| Reply::empty(204))
     }
-    ///Sets what `PATCH /rest/rules/processing-filter/{pk}/` ([`Client::partial_update_processing_filter`](crate::Client::partial_update_processing_filter)) answers, or reads the calls it received.
+
+    #[cfg(feature = "processing-filters")]
+    /// Sets what `PATCH /rest/rules/processing-filter/{pk}/` ([`Client::partial_update_processing_filter`](crate::Client::partial_update_processing_filter)) answers, or reads the calls it received.
     pub fn partial_update_processing_filter(
         &self,
     ) -> Answers<
@@ -653,51 +840,75 @@ impl FakeApi {
         self.server
             .answers("partial_update_processing_filter", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/history/` ([`Client::list_history`](crate::Client::list_history)) answers, or reads the calls it received.
+
+    #[cfg(feature = "history")]
+    /// Sets what `GET /rest/rules/history/` ([`Client::list_history`](crate::Client::list_history)) answers, or reads the calls it received.
     pub fn list_history(&self) -> Answers<'_, crate::types::UserActionList> {
         self.server.answers("list_history", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/history/{pk}/` ([`Client::get_history_entry`](crate::Client::get_history_entry)) answers, or reads the calls it received.
+
+    #[cfg(feature = "history")]
+    /// Sets what `GET /rest/rules/history/{pk}/` ([`Client::get_history_entry`](crate::Client::get_history_entry)) answers, or reads the calls it received.
     pub fn get_history_entry(&self) -> Answers<'_, crate::types::UserAction> {
         self.server.answers("get_history_entry", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/history/get_action_type_list/` ([`Client::get_history_action_types`](crate::Client::get_history_action_types)) answers, or reads the calls it received.
+
+    #[cfg(feature = "history")]
+    /// Sets what `GET /rest/rules/history/get_action_type_list/` ([`Client::get_history_action_types`](crate::Client::get_history_action_types)) answers, or reads the calls it received.
     pub fn get_history_action_types(&self) -> Answers<'_, crate::types::ActionTypeList> {
         self.server.answers("get_history_action_types", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/alerts_tail/` ([`Client::get_alerts_tail`](crate::Client::get_alerts_tail)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/alerts_tail/` ([`Client::get_alerts_tail`](crate::Client::get_alerts_tail)) answers, or reads the calls it received.
     pub fn get_alerts_tail(&self) -> Answers<'_, crate::types::EveEventList> {
         self.server.answers("get_alerts_tail", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/events_tail/` ([`Client::get_events_tail`](crate::Client::get_events_tail)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/events_tail/` ([`Client::get_events_tail`](crate::Client::get_events_tail)) answers, or reads the calls it received.
     pub fn get_events_tail(&self) -> Answers<'_, crate::types::EveEventList> {
         self.server.answers("get_events_tail", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/alerts_count/` ([`Client::get_alerts_count`](crate::Client::get_alerts_count)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/alerts_count/` ([`Client::get_alerts_count`](crate::Client::get_alerts_count)) answers, or reads the calls it received.
     pub fn get_alerts_count(&self) -> Answers<'_, crate::types::AlertsCount> {
         self.server.answers("get_alerts_count", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/field_stats/` ([`Client::get_field_stats`](crate::Client::get_field_stats)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/field_stats/` ([`Client::get_field_stats`](crate::Client::get_field_stats)) answers, or reads the calls it received.
     pub fn get_field_stats(&self) -> Answers<'_, Vec<crate::types::EsBucket>> {
         self.server.answers("get_field_stats", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/fields_stats/` ([`Client::get_fields_stats`](crate::Client::get_fields_stats)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/fields_stats/` ([`Client::get_fields_stats`](crate::Client::get_fields_stats)) answers, or reads the calls it received.
     pub fn get_fields_stats(&self) -> Answers<'_, crate::types::EsFieldsStats> {
         self.server.answers("get_fields_stats", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/timeline/` ([`Client::get_timeline`](crate::Client::get_timeline)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/timeline/` ([`Client::get_timeline`](crate::Client::get_timeline)) answers, or reads the calls it received.
     pub fn get_timeline(&self) -> Answers<'_, crate::types::EsTimeline> {
         self.server.answers("get_timeline", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/top_rules/` ([`Client::get_top_rules`](crate::Client::get_top_rules)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/top_rules/` ([`Client::get_top_rules`](crate::Client::get_top_rules)) answers, or reads the calls it received.
     pub fn get_top_rules(&self) -> Answers<'_, Vec<crate::types::EsTopRule>> {
         self.server.answers("get_top_rules", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/rules/` ([`Client::get_rule_hit_counts`](crate::Client::get_rule_hit_counts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/rules/` ([`Client::get_rule_hit_counts`](crate::Client::get_rule_hit_counts)) answers, or reads the calls it received.
     pub fn get_rule_hit_counts(&self) -> Answers<'_, crate::types::EsRuleHits> {
         self.server.answers("get_rule_hit_counts", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /rest/rules/es/rule/` ([`Client::get_rule_hits_per_probe`](crate::Client::get_rule_hits_per_probe)) answers, or reads the calls it received.
+
+    #[cfg(feature = "events")]
+    /// Sets what `GET /rest/rules/es/rule/` ([`Client::get_rule_hits_per_probe`](crate::Client::get_rule_hits_per_probe)) answers, or reads the calls it received.
     pub fn get_rule_hits_per_probe(&self) -> Answers<'_, crate::types::EsRuleProbeHits> {
         self.server.answers("get_rule_hits_per_probe", |value| Reply::json(200, value))
     }

@@ -2,7 +2,9 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::list_probes`](crate::Client::list_probes).
+
+/// Query and header parameters of [`Client::list_probes`](crate::Client::list_probes).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProbesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -24,7 +26,9 @@ pub struct ListProbesParams {
     /// Sent as `name`.
     pub name: Option<String>,
 }
-///Query and header parameters of [`Client::list_probe_templates`](crate::Client::list_probe_templates).
+
+/// Query and header parameters of [`Client::list_probe_templates`](crate::Client::list_probe_templates).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProbeTemplatesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -46,7 +50,9 @@ pub struct ListProbeTemplatesParams {
     /// Sent as `name`.
     pub name: Option<String>,
 }
-///Query and header parameters of [`Client::list_suricata_probes`](crate::Client::list_suricata_probes).
+
+/// Query and header parameters of [`Client::list_suricata_probes`](crate::Client::list_suricata_probes).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSuricataProbesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -68,7 +74,9 @@ pub struct ListSuricataProbesParams {
     /// Sent as `name`.
     pub name: Option<String>,
 }
-///Query and header parameters of [`Client::list_appliances`](crate::Client::list_appliances).
+
+/// Query and header parameters of [`Client::list_appliances`](crate::Client::list_appliances).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppliancesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -94,7 +102,9 @@ pub struct ListAppliancesParams {
     /// Sent as `type`.
     pub r#type: Option<crate::types::ApplianceType>,
 }
-///Query and header parameters of [`Client::list_devices`](crate::Client::list_devices).
+
+/// Query and header parameters of [`Client::list_devices`](crate::Client::list_devices).
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -112,7 +122,9 @@ pub struct ListDevicesParams {
     /// Sent as `search`.
     pub search: Option<String>,
 }
-///Query and header parameters of [`Client::list_network_interfaces`](crate::Client::list_network_interfaces).
+
+/// Query and header parameters of [`Client::list_network_interfaces`](crate::Client::list_network_interfaces).
+#[cfg(feature = "interfaces")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNetworkInterfacesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -130,7 +142,9 @@ pub struct ListNetworkInterfacesParams {
     /// Sent as `search`.
     pub search: Option<String>,
 }
-///Query and header parameters of [`Client::list_host_ids`](crate::Client::list_host_ids).
+
+/// Query and header parameters of [`Client::list_host_ids`](crate::Client::list_host_ids).
+#[cfg(feature = "host-id")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHostIdsParams {
     /// Lucene query over the `host_id.*` fields, such as `host_id.services.port:25`.
@@ -146,7 +160,9 @@ pub struct ListHostIdsParams {
     /// Sent as `page_size`.
     pub page_size: Option<i64>,
 }
-///Query and header parameters of [`Client::get_threat`](crate::Client::get_threat).
+
+/// Query and header parameters of [`Client::get_threat`](crate::Client::get_threat).
+#[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetThreatParams {
     /// Whether to add the event view of the threat; the Splunk app sends `false`.
@@ -154,7 +170,9 @@ pub struct GetThreatParams {
     /// Sent as `event_view`.
     pub event_view: Option<bool>,
 }
-///Query and header parameters of [`Client::list_threat_history_incidents`](crate::Client::list_threat_history_incidents).
+
+/// Query and header parameters of [`Client::list_threat_history_incidents`](crate::Client::list_threat_history_incidents).
+#[cfg(feature = "threats")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThreatHistoryIncidentsParams {
     /// Only incidents at or after this time, in seconds since the Unix epoch.
@@ -170,7 +188,9 @@ pub struct ListThreatHistoryIncidentsParams {
     /// Sent as `page_size`.
     pub page_size: Option<i64>,
 }
-///Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+
+/// Query and header parameters of [`Client::list_rules`](crate::Client::list_rules).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -243,7 +263,9 @@ pub struct ListRulesParams {
     /// Sent as `hits_max`.
     pub hits_max: Option<i64>,
 }
-///Query and header parameters of [`Client::get_rule_content`](crate::Client::get_rule_content).
+
+/// Query and header parameters of [`Client::get_rule_content`](crate::Client::get_rule_content).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRuleContentParams {
     /// Whether to return each text as highlighted HTML instead of plain text.
@@ -251,7 +273,9 @@ pub struct GetRuleContentParams {
     /// Sent as `highlight`.
     pub highlight: Option<bool>,
 }
-///Query and header parameters of [`Client::list_transformed_rules`](crate::Client::list_transformed_rules).
+
+/// Query and header parameters of [`Client::list_transformed_rules`](crate::Client::list_transformed_rules).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTransformedRulesParams {
     /// Kind of transformation.
@@ -264,6 +288,8 @@ pub struct ListTransformedRulesParams {
     /// Sent as `transfo_value`.
     pub transfo_value: String,
 }
+
+#[cfg(feature = "rules")]
 impl ListTransformedRulesParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(
@@ -276,7 +302,9 @@ impl ListTransformedRulesParams {
         }
     }
 }
-///Query and header parameters of [`Client::list_rule_transformations`](crate::Client::list_rule_transformations).
+
+/// Query and header parameters of [`Client::list_rule_transformations`](crate::Client::list_rule_transformations).
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRuleTransformationsParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -297,7 +325,9 @@ pub struct ListRuleTransformationsParams {
     /// Sent as `ruleset`.
     pub ruleset: Option<i64>,
 }
-///Query and header parameters of [`Client::list_rulesets`](crate::Client::list_rulesets).
+
+/// Query and header parameters of [`Client::list_rulesets`](crate::Client::list_rulesets).
+#[cfg(feature = "rulesets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRulesetsParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -318,7 +348,9 @@ pub struct ListRulesetsParams {
     /// Sent as `descr`.
     pub descr: Option<String>,
 }
-///Query and header parameters of [`Client::list_categories`](crate::Client::list_categories).
+
+/// Query and header parameters of [`Client::list_categories`](crate::Client::list_categories).
+#[cfg(feature = "categories")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCategoriesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -343,7 +375,9 @@ pub struct ListCategoriesParams {
     /// Sent as `source`.
     pub source: Option<i64>,
 }
-///Query and header parameters of [`Client::list_sources`](crate::Client::list_sources).
+
+/// Query and header parameters of [`Client::list_sources`](crate::Client::list_sources).
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSourcesParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -373,7 +407,9 @@ pub struct ListSourcesParams {
     /// Sent as `datatype`.
     pub datatype: Option<crate::types::SourceDatatype>,
 }
-///Query and header parameters of [`Client::update_source_rules`](crate::Client::update_source_rules).
+
+/// Query and header parameters of [`Client::update_source_rules`](crate::Client::update_source_rules).
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSourceRulesParams {
     /// Whether to run the update in the background instead of waiting for it.
@@ -381,7 +417,9 @@ pub struct UpdateSourceRulesParams {
     /// Sent as `async`.
     pub r#async: Option<bool>,
 }
-///Query and header parameters of [`Client::list_source_changelogs`](crate::Client::list_source_changelogs).
+
+/// Query and header parameters of [`Client::list_source_changelogs`](crate::Client::list_source_changelogs).
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSourceChangelogsParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -398,7 +436,9 @@ pub struct ListSourceChangelogsParams {
     /// Sent as `source`.
     pub source: Option<i64>,
 }
-///Query and header parameters of [`Client::list_processing_filters`](crate::Client::list_processing_filters).
+
+/// Query and header parameters of [`Client::list_processing_filters`](crate::Client::list_processing_filters).
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProcessingFiltersParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -428,7 +468,9 @@ pub struct ListProcessingFiltersParams {
     /// Sent as `enabled`.
     pub enabled: Option<bool>,
 }
-///Query and header parameters of [`Client::list_history`](crate::Client::list_history).
+
+/// Query and header parameters of [`Client::list_history`](crate::Client::list_history).
+#[cfg(feature = "history")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHistoryParams {
     /// Page number, from 1. Asking for a page past the last one answers 404.
@@ -473,7 +515,9 @@ pub struct ListHistoryParams {
     /// Sent as `max_date`.
     pub max_date: Option<chrono::NaiveDate>,
 }
-///Query and header parameters of [`Client::get_alerts_tail`](crate::Client::get_alerts_tail).
+
+/// Query and header parameters of [`Client::get_alerts_tail`](crate::Client::get_alerts_tail).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertsTailParams {
     /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
@@ -513,7 +557,9 @@ pub struct GetAlertsTailParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
-///Query and header parameters of [`Client::get_events_tail`](crate::Client::get_events_tail).
+
+/// Query and header parameters of [`Client::get_events_tail`](crate::Client::get_events_tail).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEventsTailParams {
     /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
@@ -541,7 +587,9 @@ pub struct GetEventsTailParams {
     /// Sent as `ordering`.
     pub ordering: Option<String>,
 }
-///Query and header parameters of [`Client::get_alerts_count`](crate::Client::get_alerts_count).
+
+/// Query and header parameters of [`Client::get_alerts_count`](crate::Client::get_alerts_count).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAlertsCountParams {
     /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
@@ -578,7 +626,9 @@ pub struct GetAlertsCountParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
-///Query and header parameters of [`Client::get_field_stats`](crate::Client::get_field_stats).
+
+/// Query and header parameters of [`Client::get_field_stats`](crate::Client::get_field_stats).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFieldStatsParams {
     /// The event field, such as `src_ip`, `dest_ip`, `alert.signature` or `http.hostname`.
@@ -626,6 +676,8 @@ pub struct GetFieldStatsParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+
+#[cfg(feature = "events")]
 impl GetFieldStatsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(field: String) -> Self {
@@ -644,7 +696,9 @@ impl GetFieldStatsParams {
         }
     }
 }
-///Query and header parameters of [`Client::get_fields_stats`](crate::Client::get_fields_stats).
+
+/// Query and header parameters of [`Client::get_fields_stats`](crate::Client::get_fields_stats).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetFieldsStatsParams {
     /// The event fields, such as `src_ip`, `dest_ip`, `alert.signature`.
@@ -688,6 +742,8 @@ pub struct GetFieldsStatsParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+
+#[cfg(feature = "events")]
 impl GetFieldsStatsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(fields: Vec<String>) -> Self {
@@ -705,7 +761,9 @@ impl GetFieldsStatsParams {
         }
     }
 }
-///Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+
+/// Query and header parameters of [`Client::get_timeline`](crate::Client::get_timeline).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTimelineParams {
     /// Elasticsearch query-string filter, such as `event_type:alert AND src_ip:10.0.0.101`.
@@ -745,7 +803,9 @@ pub struct GetTimelineParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
-///Query and header parameters of [`Client::get_top_rules`](crate::Client::get_top_rules).
+
+/// Query and header parameters of [`Client::get_top_rules`](crate::Client::get_top_rules).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTopRulesParams {
     /// Comma-separated probe names; the server requires the parameter but does not filter
@@ -786,6 +846,8 @@ pub struct GetTopRulesParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+
+#[cfg(feature = "events")]
 impl GetTopRulesParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(hosts: String) -> Self {
@@ -802,7 +864,9 @@ impl GetTopRulesParams {
         }
     }
 }
-///Query and header parameters of [`Client::get_rule_hit_counts`](crate::Client::get_rule_hit_counts).
+
+/// Query and header parameters of [`Client::get_rule_hit_counts`](crate::Client::get_rule_hit_counts).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRuleHitCountsParams {
     /// Comma-separated probe names, or `*` for every probe.
@@ -822,6 +886,8 @@ pub struct GetRuleHitCountsParams {
     /// Sent as `to_date`.
     pub to_date: Option<i64>,
 }
+
+#[cfg(feature = "events")]
 impl GetRuleHitCountsParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(hosts: String) -> Self {
@@ -833,7 +899,9 @@ impl GetRuleHitCountsParams {
         }
     }
 }
-///Query and header parameters of [`Client::get_rule_hits_per_probe`](crate::Client::get_rule_hits_per_probe).
+
+/// Query and header parameters of [`Client::get_rule_hits_per_probe`](crate::Client::get_rule_hits_per_probe).
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRuleHitsPerProbeParams {
     /// Signature identifier of the rule.
@@ -861,6 +929,8 @@ pub struct GetRuleHitsPerProbeParams {
     /// Sent as `discovery`.
     pub discovery: Option<bool>,
 }
+
+#[cfg(feature = "events")]
 impl GetRuleHitsPerProbeParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(sid: i64) -> Self {

@@ -2,16 +2,19 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// Titles of the action types, by action type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "history")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActionTypeList {
     /// Title per action type.
     pub action_type_list: std::collections::BTreeMap<String, String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "history")]
 impl ActionTypeList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(action_type_list: std::collections::BTreeMap<String, String>) -> Self {
@@ -21,60 +24,63 @@ impl ActionTypeList {
         }
     }
 }
+
+#[cfg(feature = "history")]
+impl serde::Serialize for ActionTypeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("action_type_list", &self.action_type_list)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for ActionTypeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ActionTypeList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ActionTypeList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ActionTypeList, A::Error> {
-                let mut field_0: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "action_type_list" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ActionTypeList {
-                    action_type_list: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "action_type_list",
-                        ))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "history")]
+impl<'de> clientgen_runtime::de::Object<'de> for ActionTypeList {
+    const EXPECTING: &'static str = "an ActionTypeList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut action_type_list = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "action_type_list" => members.read(&key, &mut action_type_list),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            action_type_list: clientgen_runtime::de::required(
+                action_type_list,
+                "action_type_list",
+            )?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Number of alerts in the window (and in the previous one, when asked).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertsCount {
     /// Alerts in the window.
     pub doc_count: i64,
     /// Alerts in the window of the same length just before; absent with `prev=false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_doc_count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl AlertsCount {
     /// Creates a value from its required members; the others start empty.
     pub fn new(doc_count: i64) -> Self {
@@ -85,63 +91,66 @@ impl AlertsCount {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for AlertsCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("doc_count", &self.doc_count)
+            .optional("prev_doc_count", &self.prev_doc_count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for AlertsCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertsCount;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertsCount object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertsCount, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "doc_count" => key.read_once(&mut field_0, &mut map)?,
-                        "prev_doc_count" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertsCount {
-                    doc_count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("doc_count"))?,
-                    prev_doc_count: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertsCount {
+    const EXPECTING: &'static str = "an AlertsCount object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut doc_count = None;
+        let mut prev_doc_count = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "doc_count" => members.read(&key, &mut doc_count),
+                "prev_doc_count" => members.read(&key, &mut prev_doc_count),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            doc_count: clientgen_runtime::de::required(doc_count, "doc_count")?,
+            prev_doc_count: prev_doc_count.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The read-only view of any probe, with the fields Stamus and Suricata probes share. Its
 /// `pk` is the one of the full object, which `type` tells where to find.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Appliance {
     /// Primary key, shared with the full object.
     pub pk: i64,
     /// Name of the probe.
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ApplianceType>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl Appliance {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64, name: String) -> Self {
@@ -153,68 +162,72 @@ impl Appliance {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for Appliance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("pk", &self.pk)
+            .member("name", &self.name)
+            .optional("type", &self.r#type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for Appliance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Appliance;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Appliance object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Appliance, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<ApplianceType>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "type" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Appliance {
-                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    r#type: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for Appliance {
+    const EXPECTING: &'static str = "an Appliance object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut r#type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "type" => members.read(&key, &mut r#type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: clientgen_runtime::de::required(pk, "pk")?,
+            name: clientgen_runtime::de::required(name, "name")?,
+            r#type: r#type.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of appliances in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplianceList {
     /// Number of appliances matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The appliances of this page.
     pub results: Vec<Appliance>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl ApplianceList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Appliance>) -> Self {
@@ -227,56 +240,60 @@ impl ApplianceList {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for ApplianceList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ApplianceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ApplianceList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ApplianceList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApplianceList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<Appliance>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ApplianceList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for ApplianceList {
+    const EXPECTING: &'static str = "an ApplianceList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Kind of probe; the full object is under `stamus_appliance` or `suricata_appliance`.
+#[cfg(feature = "probes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApplianceType {
@@ -287,6 +304,8 @@ pub enum ApplianceType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "probes")]
 impl ApplianceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -297,6 +316,8 @@ impl ApplianceType {
         }
     }
 }
+
+#[cfg(feature = "probes")]
 impl From<&str> for ApplianceType {
     fn from(value: &str) -> Self {
         match value {
@@ -306,21 +327,29 @@ impl From<&str> for ApplianceType {
         }
     }
 }
+
+#[cfg(feature = "probes")]
 impl std::fmt::Display for ApplianceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "probes")]
 impl clientgen_runtime::ToParam for ApplianceType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "probes")]
 impl serde::Serialize for ApplianceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ApplianceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -328,27 +357,27 @@ impl<'de> serde::Deserialize<'de> for ApplianceType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A rule category of a source.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(any(feature = "categories", feature = "rules"))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Category {
     /// Primary key.
     pub pk: i64,
     /// Name of the category.
     pub name: String,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// When the category was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Primary key of the source the category comes from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl Category {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64, name: String) -> Self {
@@ -362,74 +391,80 @@ impl Category {
         }
     }
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
+impl serde::Serialize for Category {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("pk", &self.pk)
+            .member("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("created_date", &self.created_date)
+            .optional("source", &self.source)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for Category {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Category;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Category object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Category, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "descr" => key.read_once(&mut field_2, &mut map)?,
-                        "created_date" => key.read_once(&mut field_3, &mut map)?,
-                        "source" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Category {
-                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    descr: field_2.unwrap_or_default(),
-                    created_date: field_3.unwrap_or_default(),
-                    source: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
+impl<'de> clientgen_runtime::de::Object<'de> for Category {
+    const EXPECTING: &'static str = "a Category object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut descr = None;
+        let mut created_date = None;
+        let mut source = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "created_date" => members.read(&key, &mut created_date),
+                "source" => members.read(&key, &mut source),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: clientgen_runtime::de::required(pk, "pk")?,
+            name: clientgen_runtime::de::required(name, "name")?,
+            descr: descr.unwrap_or_default(),
+            created_date: created_date.unwrap_or_default(),
+            source: source.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of categories in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "categories")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CategoryList {
     /// Number of categories matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The categories of this page.
     pub results: Vec<Category>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "categories")]
 impl CategoryList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Category>) -> Self {
@@ -442,310 +477,318 @@ impl CategoryList {
         }
     }
 }
+
+#[cfg(feature = "categories")]
+impl serde::Serialize for CategoryList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "categories")]
 impl<'de> serde::Deserialize<'de> for CategoryList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CategoryList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CategoryList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CategoryList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<Category>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CategoryList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "categories")]
+impl<'de> clientgen_runtime::de::Object<'de> for CategoryList {
+    const EXPECTING: &'static str = "a CategoryList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A comment stored in the actions history.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "rules", feature = "sources"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentBody {
     /// The comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "rules", feature = "sources"))]
+impl serde::Serialize for CommentBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "rules", feature = "sources"))]
 impl<'de> serde::Deserialize<'de> for CommentBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CommentBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommentBody object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommentBody, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "comment" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CommentBody {
-                    comment: field_0,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "rules", feature = "sources"))]
+impl<'de> clientgen_runtime::de::Object<'de> for CommentBody {
+    const EXPECTING: &'static str = "a CommentBody object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            comment,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"comment": "ok"}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommentResult {
     /// `ok` when done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for CommentResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for CommentResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CommentResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommentResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommentResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "comment" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CommentResult {
-                    comment: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for CommentResult {
+    const EXPECTING: &'static str = "a CommentResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"copy": "ok"}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rulesets")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyResult {
     /// `ok` when done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rulesets")]
+impl serde::Serialize for CopyResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("copy", &self.copy)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for CopyResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CopyResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CopyResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CopyResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "copy" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CopyResult {
-                    copy: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl<'de> clientgen_runtime::de::Object<'de> for CopyResult {
+    const EXPECTING: &'static str = "a CopyResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut copy = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "copy" => members.read(&key, &mut copy),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            copy: copy.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Elasticsearch errors of an alert deletion (note `details`, not `detail`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAlertsError {
     /// The errors, one per line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for DeleteAlertsError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("details", &self.details)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for DeleteAlertsError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DeleteAlertsError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DeleteAlertsError object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteAlertsError, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "details" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DeleteAlertsError {
-                    details: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsError {
+    const EXPECTING: &'static str = "a DeleteAlertsError object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut details = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "details" => members.read(&key, &mut details),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            details: details.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"delete_alerts": "ok"}` from Scirius; SCS may answer other members.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAlertsResult {
     /// `ok` when done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_alerts: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for DeleteAlertsResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("delete_alerts", &self.delete_alerts)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for DeleteAlertsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DeleteAlertsResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DeleteAlertsResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteAlertsResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "delete_alerts" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DeleteAlertsResult {
-                    delete_alerts: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for DeleteAlertsResult {
+    const EXPECTING: &'static str = "a DeleteAlertsResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut delete_alerts = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "delete_alerts" => members.read(&key, &mut delete_alerts),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            delete_alerts: delete_alerts.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A Django REST framework error with a single message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
     /// The message.
     pub detail: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
 impl Detail {
     /// Creates a value from its required members; the others start empty.
     pub fn new(detail: String) -> Self {
@@ -755,145 +798,146 @@ impl Detail {
         }
     }
 }
+
+impl serde::Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("detail", &self.detail)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Detail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Detail;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Detail object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Detail, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "detail" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Detail {
-                    detail: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("detail"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+impl<'de> clientgen_runtime::de::Object<'de> for Detail {
+    const EXPECTING: &'static str = "a Detail object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut detail = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "detail" => members.read(&key, &mut detail),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            detail: clientgen_runtime::de::required(detail, "detail")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"disable": "ok"}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "categories", feature = "rules"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableResult {
     /// `ok` when done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
+impl serde::Serialize for DisableResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("disable", &self.disable)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for DisableResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DisableResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DisableResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DisableResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "disable" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DisableResult {
-                    disable: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
+impl<'de> clientgen_runtime::de::Object<'de> for DisableResult {
+    const EXPECTING: &'static str = "a DisableResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut disable = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "disable" => members.read(&key, &mut disable),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            disable: disable.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"enable": "ok"}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "categories", feature = "rules"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableResult {
     /// `ok` when done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
+impl serde::Serialize for EnableResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("enable", &self.enable)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for EnableResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EnableResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnableResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnableResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "enable" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EnableResult {
-                    enable: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
+impl<'de> clientgen_runtime::de::Object<'de> for EnableResult {
+    const EXPECTING: &'static str = "an EnableResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut enable = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "enable" => members.read(&key, &mut enable),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            enable: enable.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An Elasticsearch terms bucket, a value and how many events carry it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EsBucket {
     /// The value (a string, or a number for numeric fields such as sids and ports).
     pub key: serde_json::Value,
@@ -901,9 +945,10 @@ pub struct EsBucket {
     pub doc_count: i64,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EsBucket {
     /// Creates a value from its required members; the others start empty.
     pub fn new(key: serde_json::Value, doc_count: i64) -> Self {
@@ -914,112 +959,118 @@ impl EsBucket {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsBucket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("key", &self.key)
+            .member("doc_count", &self.doc_count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsBucket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsBucket object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsBucket, A::Error> {
-                let mut field_0: Option<serde_json::Value> = None;
-                let mut field_1: Option<i64> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "key" => key.read_once(&mut field_0, &mut map)?,
-                        "doc_count" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EsBucket {
-                    key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
-                    doc_count: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("doc_count"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsBucket {
+    const EXPECTING: &'static str = "an EsBucket object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut key = None;
+        let mut doc_count = None;
+        while let Some(key_) = members.next_key()? {
+            match key_.as_str() {
+                "key" => members.read(&key_, &mut key),
+                "doc_count" => members.read(&key_, &mut doc_count),
+                _ => members.keep(key_),
+            }?;
+        }
+        Ok(Self {
+            key: clientgen_runtime::de::required(key, "key")?,
+            doc_count: clientgen_runtime::de::required(doc_count, "doc_count")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An Elasticsearch date-histogram bucket.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsDateBucket {
     /// Start of the slot, in milliseconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<i64>,
     /// The same time as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_as_string: Option<String>,
     /// Events in the slot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsDateBucket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("key", &self.key)
+            .optional("key_as_string", &self.key_as_string)
+            .optional("doc_count", &self.doc_count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsDateBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsDateBucket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsDateBucket object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsDateBucket, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "key" => key.read_once(&mut field_0, &mut map)?,
-                        "key_as_string" => key.read_once(&mut field_1, &mut map)?,
-                        "doc_count" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EsDateBucket {
-                    key: field_0.unwrap_or_default(),
-                    key_as_string: field_1.unwrap_or_default(),
-                    doc_count: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsDateBucket {
+    const EXPECTING: &'static str = "an EsDateBucket object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut key = None;
+        let mut key_as_string = None;
+        let mut doc_count = None;
+        while let Some(key_) = members.next_key()? {
+            match key_.as_str() {
+                "key" => members.read(&key_, &mut key),
+                "key_as_string" => members.read(&key_, &mut key_as_string),
+                "doc_count" => members.read(&key_, &mut doc_count),
+                _ => members.keep(key_),
+            }?;
+        }
+        Ok(Self {
+            key: key.unwrap_or_default(),
+            key_as_string: key_as_string.unwrap_or_default(),
+            doc_count: doc_count.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Terms buckets per field name.
+#[cfg(feature = "events")]
 pub type EsFieldsStats = std::collections::BTreeMap<String, Vec<EsBucket>>;
+
 /// A validation map, or a bare message string.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EsRequestError {
@@ -1028,6 +1079,8 @@ pub enum EsRequestError {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1044,268 +1097,278 @@ impl<'de> serde::Deserialize<'de> for EsRequestError {
         Ok(Self::Other(value))
     }
 }
+
 /// Alert counts per signature, `key` being the sid.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsRuleHits {
     /// One bucket per signature, most alerts first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<EsBucket>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsRuleHits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("rules", &self.rules)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRuleHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsRuleHits;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsRuleHits object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsRuleHits, A::Error> {
-                let mut field_0: Option<Option<Vec<EsBucket>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "rules" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EsRuleHits {
-                    rules: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsRuleHits {
+    const EXPECTING: &'static str = "an EsRuleHits object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut rules = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "rules" => members.read(&key, &mut rules),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            rules: rules.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Alert counts of one signature per probe, `key` being the probe name.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsRuleProbeHits {
     /// One bucket per probe, most alerts first; null when Elasticsearch had nothing to aggregate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<Option<Vec<EsBucket>>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsRuleProbeHits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("rule", &self.rule)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsRuleProbeHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsRuleProbeHits;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsRuleProbeHits object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsRuleProbeHits, A::Error> {
-                let mut field_0: Option<Option<Vec<EsBucket>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "rule" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EsRuleProbeHits {
-                    rule: field_0,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsRuleProbeHits {
+    const EXPECTING: &'static str = "an EsRuleProbeHits object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut rule = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "rule" => members.read(&key, &mut rule),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            rule,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Alert counts per time slot: one series per probe (or per tag), keyed by its name, with
 /// `others` for what the top five leave out.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsTimeline {
     /// Start of the window, in milliseconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_date: Option<i64>,
     /// End of the window, in milliseconds since the Unix epoch, or `now`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_date: Option<EsTimelineToDate>,
     /// Length of a slot, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, EsTimelineSeries>,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsTimeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("from_date", &self.from_date)
+            .optional("to_date", &self.to_date)
+            .optional("interval", &self.interval)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsTimeline;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsTimeline object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsTimeline, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<EsTimelineToDate>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut additional_properties = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "from_date" => key.read_once(&mut field_0, &mut map)?,
-                        "to_date" => key.read_once(&mut field_1, &mut map)?,
-                        "interval" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(EsTimeline {
-                    from_date: field_0.unwrap_or_default(),
-                    to_date: field_1.unwrap_or_default(),
-                    interval: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsTimeline {
+    const EXPECTING: &'static str = "an EsTimeline object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut from_date = None;
+        let mut to_date = None;
+        let mut interval = None;
+        let mut additional_properties = std::collections::BTreeMap::new();
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "from_date" => members.read(&key, &mut from_date),
+                "to_date" => members.read(&key, &mut to_date),
+                "interval" => members.read(&key, &mut interval),
+                _ => members.keep_typed(key, &mut additional_properties),
+            }?;
+        }
+        Ok(Self {
+            from_date: from_date.unwrap_or_default(),
+            to_date: to_date.unwrap_or_default(),
+            interval: interval.unwrap_or_default(),
+            additional_properties,
+        })
+    }
+}
+
 /// Alerts in one time slot.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsTimelinePoint {
     /// Start of the slot, in milliseconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// Alerts in the slot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsTimelinePoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("time", &self.time)
+            .optional("count", &self.count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelinePoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsTimelinePoint;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsTimelinePoint object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsTimelinePoint, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "time" => key.read_once(&mut field_0, &mut map)?,
-                        "count" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EsTimelinePoint {
-                    time: field_0.unwrap_or_default(),
-                    count: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsTimelinePoint {
+    const EXPECTING: &'static str = "an EsTimelinePoint object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut time = None;
+        let mut count = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "time" => members.read(&key, &mut time),
+                "count" => members.read(&key, &mut count),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            time: time.unwrap_or_default(),
+            count: count.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One series of a timeline.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsTimelineSeries {
     /// Counts per slot, in time order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<EsTimelinePoint>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsTimelineSeries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("entries", &self.entries)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelineSeries {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsTimelineSeries;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsTimelineSeries object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsTimelineSeries, A::Error> {
-                let mut field_0: Option<Option<Vec<EsTimelinePoint>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "entries" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EsTimelineSeries {
-                    entries: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
-/// End of the window, in milliseconds since the Unix epoch, or `now`.
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsTimelineSeries {
+    const EXPECTING: &'static str = "an EsTimelineSeries object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut entries = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "entries" => members.read(&key, &mut entries),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            entries: entries.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
+#[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for EsTimelineToDate {
     fn to_param(&self) -> String {
         match self {
@@ -1316,6 +1379,9 @@ impl clientgen_runtime::ToParam for EsTimelineToDate {
         }
     }
 }
+
+/// End of the window, in milliseconds since the Unix epoch, or `now`.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EsTimelineToDate {
@@ -1324,6 +1390,8 @@ pub enum EsTimelineToDate {
     /// A value matching none of the alternatives above, kept as received.
     Other(serde_json::Value),
 }
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTimelineToDate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1340,21 +1408,23 @@ impl<'de> serde::Deserialize<'de> for EsTimelineToDate {
         Ok(Self::Other(value))
     }
 }
+
 /// A signature and its alerts over the window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EsTopRule {
     /// Signature identifier.
     pub key: i64,
     /// Alerts it raised.
     pub doc_count: i64,
     /// Its alerts per time slot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<EsTopRuleTimeline>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EsTopRule {
     /// Creates a value from its required members; the others start empty.
     pub fn new(key: i64, doc_count: i64) -> Self {
@@ -1366,312 +1436,317 @@ impl EsTopRule {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsTopRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("key", &self.key)
+            .member("doc_count", &self.doc_count)
+            .optional("timeline", &self.timeline)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTopRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsTopRule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsTopRule object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsTopRule, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<Option<EsTopRuleTimeline>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "key" => key.read_once(&mut field_0, &mut map)?,
-                        "doc_count" => key.read_once(&mut field_1, &mut map)?,
-                        "timeline" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EsTopRule {
-                    key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
-                    doc_count: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("doc_count"))?,
-                    timeline: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsTopRule {
+    const EXPECTING: &'static str = "an EsTopRule object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut key = None;
+        let mut doc_count = None;
+        let mut timeline = None;
+        while let Some(key_) = members.next_key()? {
+            match key_.as_str() {
+                "key" => members.read(&key_, &mut key),
+                "doc_count" => members.read(&key_, &mut doc_count),
+                "timeline" => members.read(&key_, &mut timeline),
+                _ => members.keep(key_),
+            }?;
+        }
+        Ok(Self {
+            key: clientgen_runtime::de::required(key, "key")?,
+            doc_count: clientgen_runtime::de::required(doc_count, "doc_count")?,
+            timeline: timeline.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Its alerts per time slot.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EsTopRuleTimeline {
     /// One bucket per slot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<EsDateBucket>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EsTopRuleTimeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("buckets", &self.buckets)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EsTopRuleTimeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EsTopRuleTimeline;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EsTopRuleTimeline object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EsTopRuleTimeline, A::Error> {
-                let mut field_0: Option<Option<Vec<EsDateBucket>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "buckets" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EsTopRuleTimeline {
-                    buckets: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EsTopRuleTimeline {
+    const EXPECTING: &'static str = "an EsTopRuleTimeline object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut buckets = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "buckets" => members.read(&key, &mut buckets),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            buckets: buckets.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The `alert` member of an alert event.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "events", feature = "threats"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EveAlert {
     /// Signature identifier of the rule that matched.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_id: Option<i64>,
     /// Message of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Classification of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Severity, 1 (highest) to 4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
     /// What Suricata did, such as `allowed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "events", feature = "threats"))]
+impl serde::Serialize for EveAlert {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("signature_id", &self.signature_id)
+            .optional("signature", &self.signature)
+            .optional("category", &self.category)
+            .optional("severity", &self.severity)
+            .optional("action", &self.action)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for EveAlert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EveAlert;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EveAlert object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EveAlert, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "signature_id" => key.read_once(&mut field_0, &mut map)?,
-                        "signature" => key.read_once(&mut field_1, &mut map)?,
-                        "category" => key.read_once(&mut field_2, &mut map)?,
-                        "severity" => key.read_once(&mut field_3, &mut map)?,
-                        "action" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EveAlert {
-                    signature_id: field_0.unwrap_or_default(),
-                    signature: field_1.unwrap_or_default(),
-                    category: field_2.unwrap_or_default(),
-                    severity: field_3.unwrap_or_default(),
-                    action: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "events", feature = "threats"))]
+impl<'de> clientgen_runtime::de::Object<'de> for EveAlert {
+    const EXPECTING: &'static str = "an EveAlert object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut signature_id = None;
+        let mut signature = None;
+        let mut category = None;
+        let mut severity = None;
+        let mut action = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "signature_id" => members.read(&key, &mut signature_id),
+                "signature" => members.read(&key, &mut signature),
+                "category" => members.read(&key, &mut category),
+                "severity" => members.read(&key, &mut severity),
+                "action" => members.read(&key, &mut action),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            signature_id: signature_id.unwrap_or_default(),
+            signature: signature.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            action: action.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A Suricata EVE event as stored in Elasticsearch, plus its document `_id`. Only the
 /// common members are named; everything else is kept as is.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "events", feature = "threats"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EveEvent {
     /// Elasticsearch document identifier.
-    #[serde(rename = "_id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event happened (as Suricata wrote it, ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Kind of event, such as `alert`, `flow`, `http`, `dns`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// Source address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src_ip: Option<String>,
     /// Source port.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src_port: Option<i64>,
     /// Destination address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_ip: Option<String>,
     /// Destination port.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_port: Option<i64>,
     /// Transport protocol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proto: Option<String>,
     /// Application protocol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_proto: Option<String>,
     /// Identifier of the flow the event belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
     /// Probe that saw the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<EveAlert>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stamus: Option<StamusEventInfo>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "events", feature = "threats"))]
+impl serde::Serialize for EveEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("_id", &self.id)
+            .optional("timestamp", &self.timestamp)
+            .optional("event_type", &self.event_type)
+            .optional("src_ip", &self.src_ip)
+            .optional("src_port", &self.src_port)
+            .optional("dest_ip", &self.dest_ip)
+            .optional("dest_port", &self.dest_port)
+            .optional("proto", &self.proto)
+            .optional("app_proto", &self.app_proto)
+            .optional("flow_id", &self.flow_id)
+            .optional("host", &self.host)
+            .optional("alert", &self.alert)
+            .optional("stamus", &self.stamus)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for EveEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EveEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EveEvent object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EveEvent, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<i64>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<EveAlert>> = None;
-                let mut field_12: Option<Option<StamusEventInfo>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "_id" => key.read_once(&mut field_0, &mut map)?,
-                        "timestamp" => key.read_once(&mut field_1, &mut map)?,
-                        "event_type" => key.read_once(&mut field_2, &mut map)?,
-                        "src_ip" => key.read_once(&mut field_3, &mut map)?,
-                        "src_port" => key.read_once(&mut field_4, &mut map)?,
-                        "dest_ip" => key.read_once(&mut field_5, &mut map)?,
-                        "dest_port" => key.read_once(&mut field_6, &mut map)?,
-                        "proto" => key.read_once(&mut field_7, &mut map)?,
-                        "app_proto" => key.read_once(&mut field_8, &mut map)?,
-                        "flow_id" => key.read_once(&mut field_9, &mut map)?,
-                        "host" => key.read_once(&mut field_10, &mut map)?,
-                        "alert" => key.read_once(&mut field_11, &mut map)?,
-                        "stamus" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EveEvent {
-                    id: field_0.unwrap_or_default(),
-                    timestamp: field_1.unwrap_or_default(),
-                    event_type: field_2.unwrap_or_default(),
-                    src_ip: field_3.unwrap_or_default(),
-                    src_port: field_4.unwrap_or_default(),
-                    dest_ip: field_5.unwrap_or_default(),
-                    dest_port: field_6.unwrap_or_default(),
-                    proto: field_7.unwrap_or_default(),
-                    app_proto: field_8.unwrap_or_default(),
-                    flow_id: field_9.unwrap_or_default(),
-                    host: field_10.unwrap_or_default(),
-                    alert: field_11.unwrap_or_default(),
-                    stamus: field_12.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "events", feature = "threats"))]
+impl<'de> clientgen_runtime::de::Object<'de> for EveEvent {
+    const EXPECTING: &'static str = "an EveEvent object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut timestamp = None;
+        let mut event_type = None;
+        let mut src_ip = None;
+        let mut src_port = None;
+        let mut dest_ip = None;
+        let mut dest_port = None;
+        let mut proto = None;
+        let mut app_proto = None;
+        let mut flow_id = None;
+        let mut host = None;
+        let mut alert = None;
+        let mut stamus = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "_id" => members.read(&key, &mut id),
+                "timestamp" => members.read(&key, &mut timestamp),
+                "event_type" => members.read(&key, &mut event_type),
+                "src_ip" => members.read(&key, &mut src_ip),
+                "src_port" => members.read(&key, &mut src_port),
+                "dest_ip" => members.read(&key, &mut dest_ip),
+                "dest_port" => members.read(&key, &mut dest_port),
+                "proto" => members.read(&key, &mut proto),
+                "app_proto" => members.read(&key, &mut app_proto),
+                "flow_id" => members.read(&key, &mut flow_id),
+                "host" => members.read(&key, &mut host),
+                "alert" => members.read(&key, &mut alert),
+                "stamus" => members.read(&key, &mut stamus),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            timestamp: timestamp.unwrap_or_default(),
+            event_type: event_type.unwrap_or_default(),
+            src_ip: src_ip.unwrap_or_default(),
+            src_port: src_port.unwrap_or_default(),
+            dest_ip: dest_ip.unwrap_or_default(),
+            dest_port: dest_port.unwrap_or_default(),
+            proto: proto.unwrap_or_default(),
+            app_proto: app_proto.unwrap_or_default(),
+            flow_id: flow_id.unwrap_or_default(),
+            host: host.unwrap_or_default(),
+            alert: alert.unwrap_or_default(),
+            stamus: stamus.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of events in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EveEventList {
     /// Number of events matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The events of this page.
     pub results: Vec<EveEvent>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "events")]
 impl EveEventList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<EveEvent>) -> Self {
@@ -1684,213 +1759,274 @@ impl EveEventList {
         }
     }
 }
+
+#[cfg(feature = "events")]
+impl serde::Serialize for EveEventList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for EveEventList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EveEventList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EveEventList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EveEventList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<EveEvent>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EveEventList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "events")]
+impl<'de> clientgen_runtime::de::Object<'de> for EveEventList {
+    const EXPECTING: &'static str = "an EveEventList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One allowed value of a choice field.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldChoice {
     /// The value sent on the wire (string or number).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// Its label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+impl serde::Serialize for FieldChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("value", &self.value)
+            .optional("display_name", &self.display_name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for FieldChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = FieldChoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FieldChoice object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FieldChoice, A::Error> {
-                let mut field_0: Option<Option<serde_json::Value>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "value" => key.read_once(&mut field_0, &mut map)?,
-                        "display_name" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(FieldChoice {
-                    value: field_0.unwrap_or_default(),
-                    display_name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+impl<'de> clientgen_runtime::de::Object<'de> for FieldChoice {
+    const EXPECTING: &'static str = "a FieldChoice object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut value = None;
+        let mut display_name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "value" => members.read(&key, &mut value),
+                "display_name" => members.read(&key, &mut display_name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            value: value.unwrap_or_default(),
+            display_name: display_name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// How DRF describes one field.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldInfo {
     /// Field type, such as `string`, `integer`, `boolean`, `choice`, `field`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Whether the field must be given on create and update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Whether the field is set by the server only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Human-readable name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Help shown in forms.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help_text: Option<String>,
     /// Maximum length of a string field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
     /// Allowed values of a choice field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<FieldChoice>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+impl serde::Serialize for FieldInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("type", &self.r#type)
+            .optional("required", &self.required)
+            .optional("read_only", &self.read_only)
+            .optional("label", &self.label)
+            .optional("help_text", &self.help_text)
+            .optional("max_length", &self.max_length)
+            .optional("choices", &self.choices)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for FieldInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = FieldInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FieldInfo object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FieldInfo, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Option<bool>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<Vec<FieldChoice>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "type" => key.read_once(&mut field_0, &mut map)?,
-                        "required" => key.read_once(&mut field_1, &mut map)?,
-                        "read_only" => key.read_once(&mut field_2, &mut map)?,
-                        "label" => key.read_once(&mut field_3, &mut map)?,
-                        "help_text" => key.read_once(&mut field_4, &mut map)?,
-                        "max_length" => key.read_once(&mut field_5, &mut map)?,
-                        "choices" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(FieldInfo {
-                    r#type: field_0.unwrap_or_default(),
-                    required: field_1.unwrap_or_default(),
-                    read_only: field_2.unwrap_or_default(),
-                    label: field_3.unwrap_or_default(),
-                    help_text: field_4.unwrap_or_default(),
-                    max_length: field_5.unwrap_or_default(),
-                    choices: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+impl<'de> clientgen_runtime::de::Object<'de> for FieldInfo {
+    const EXPECTING: &'static str = "a FieldInfo object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut required = None;
+        let mut read_only = None;
+        let mut label = None;
+        let mut help_text = None;
+        let mut max_length = None;
+        let mut choices = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "type" => members.read(&key, &mut r#type),
+                "required" => members.read(&key, &mut required),
+                "read_only" => members.read(&key, &mut read_only),
+                "label" => members.read(&key, &mut label),
+                "help_text" => members.read(&key, &mut help_text),
+                "max_length" => members.read(&key, &mut max_length),
+                "choices" => members.read(&key, &mut choices),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            r#type: r#type.unwrap_or_default(),
+            required: required.unwrap_or_default(),
+            read_only: read_only.unwrap_or_default(),
+            label: label.unwrap_or_default(),
+            help_text: help_text.unwrap_or_default(),
+            max_length: max_length.unwrap_or_default(),
+            choices: choices.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One condition of a processing filter.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "processing-filters")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterDef {
     /// Event field tested.
     pub key: String,
     /// Value compared with the field (string or number).
     pub value: serde_json::Value,
     /// Comparison.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<FilterDefOperator>,
     /// Whether the value must match the whole field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_string: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "processing-filters")]
 impl FilterDef {
     /// Creates a value from its required members; the others start empty.
     pub fn new(key: String, value: serde_json::Value) -> Self {
@@ -1903,55 +2039,60 @@ impl FilterDef {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
+impl serde::Serialize for FilterDef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("key", &self.key)
+            .member("value", &self.value)
+            .optional("operator", &self.operator)
+            .optional("full_string", &self.full_string)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterDef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = FilterDef;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FilterDef object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FilterDef, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<serde_json::Value> = None;
-                let mut field_2: Option<Option<FilterDefOperator>> = None;
-                let mut field_3: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "key" => key.read_once(&mut field_0, &mut map)?,
-                        "value" => key.read_once(&mut field_1, &mut map)?,
-                        "operator" => key.read_once(&mut field_2, &mut map)?,
-                        "full_string" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(FilterDef {
-                    key: field_0.ok_or_else(|| clientgen_runtime::de::missing("key"))?,
-                    value: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("value"))?,
-                    operator: field_2.unwrap_or_default(),
-                    full_string: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "processing-filters")]
+impl<'de> clientgen_runtime::de::Object<'de> for FilterDef {
+    const EXPECTING: &'static str = "a FilterDef object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut key = None;
+        let mut value = None;
+        let mut operator = None;
+        let mut full_string = None;
+        while let Some(key_) = members.next_key()? {
+            match key_.as_str() {
+                "key" => members.read(&key_, &mut key),
+                "value" => members.read(&key_, &mut value),
+                "operator" => members.read(&key_, &mut operator),
+                "full_string" => members.read(&key_, &mut full_string),
+                _ => members.keep(key_),
+            }?;
+        }
+        Ok(Self {
+            key: clientgen_runtime::de::required(key, "key")?,
+            value: clientgen_runtime::de::required(value, "value")?,
+            operator: operator.unwrap_or_default(),
+            full_string: full_string.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Comparison.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterDefOperator {
@@ -1964,6 +2105,8 @@ pub enum FilterDefOperator {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "processing-filters")]
 impl FilterDefOperator {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1975,6 +2118,8 @@ impl FilterDefOperator {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl From<&str> for FilterDefOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -1985,21 +2130,29 @@ impl From<&str> for FilterDefOperator {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterDefOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterDefOperator {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterDefOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterDefOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2007,74 +2160,77 @@ impl<'de> serde::Deserialize<'de> for FilterDefOperator {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Options of a threshold or suppression.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "processing-filters")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterOptions {
     /// Kind of threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FilterOptionsType>,
     /// Number of events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Window, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
     /// Address the count is kept for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<FilterOptionsTrack>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "processing-filters")]
+impl serde::Serialize for FilterOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("type", &self.r#type)
+            .optional("count", &self.count)
+            .optional("seconds", &self.seconds)
+            .optional("track", &self.track)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = FilterOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FilterOptions object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FilterOptions, A::Error> {
-                let mut field_0: Option<Option<FilterOptionsType>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<FilterOptionsTrack>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "type" => key.read_once(&mut field_0, &mut map)?,
-                        "count" => key.read_once(&mut field_1, &mut map)?,
-                        "seconds" => key.read_once(&mut field_2, &mut map)?,
-                        "track" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(FilterOptions {
-                    r#type: field_0.unwrap_or_default(),
-                    count: field_1.unwrap_or_default(),
-                    seconds: field_2.unwrap_or_default(),
-                    track: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "processing-filters")]
+impl<'de> clientgen_runtime::de::Object<'de> for FilterOptions {
+    const EXPECTING: &'static str = "a FilterOptions object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut count = None;
+        let mut seconds = None;
+        let mut track = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "type" => members.read(&key, &mut r#type),
+                "count" => members.read(&key, &mut count),
+                "seconds" => members.read(&key, &mut seconds),
+                "track" => members.read(&key, &mut track),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            r#type: r#type.unwrap_or_default(),
+            count: count.unwrap_or_default(),
+            seconds: seconds.unwrap_or_default(),
+            track: track.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Address the count is kept for.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterOptionsTrack {
@@ -2085,6 +2241,8 @@ pub enum FilterOptionsTrack {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "processing-filters")]
 impl FilterOptionsTrack {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2095,6 +2253,8 @@ impl FilterOptionsTrack {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl From<&str> for FilterOptionsTrack {
     fn from(value: &str) -> Self {
         match value {
@@ -2104,21 +2264,29 @@ impl From<&str> for FilterOptionsTrack {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterOptionsTrack {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterOptionsTrack {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterOptionsTrack {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptionsTrack {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2126,7 +2294,9 @@ impl<'de> serde::Deserialize<'de> for FilterOptionsTrack {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Kind of threshold.
+#[cfg(feature = "processing-filters")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterOptionsType {
@@ -2139,6 +2309,8 @@ pub enum FilterOptionsType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "processing-filters")]
 impl FilterOptionsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2150,6 +2322,8 @@ impl FilterOptionsType {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl From<&str> for FilterOptionsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2160,21 +2334,29 @@ impl From<&str> for FilterOptionsType {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl std::fmt::Display for FilterOptionsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl clientgen_runtime::ToParam for FilterOptionsType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl serde::Serialize for FilterOptionsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for FilterOptionsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2182,73 +2364,77 @@ impl<'de> serde::Deserialize<'de> for FilterOptionsType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// An entry of a Host ID list. The member holding the value depends on the list (`user`,
 /// `name`, `agent`, `hash`, `software_version`) and is kept in the unknown members.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "host-id")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostAttribute {
     /// When it was first seen (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
     /// When it was last seen (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "host-id")]
+impl serde::Serialize for HostAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("first_seen", &self.first_seen)
+            .optional("last_seen", &self.last_seen)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = HostAttribute;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a HostAttribute object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostAttribute, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "first_seen" => key.read_once(&mut field_0, &mut map)?,
-                        "last_seen" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(HostAttribute {
-                    first_seen: field_0.unwrap_or_default(),
-                    last_seen: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "host-id")]
+impl<'de> clientgen_runtime::de::Object<'de> for HostAttribute {
+    const EXPECTING: &'static str = "a HostAttribute object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut first_seen = None;
+        let mut last_seen = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "first_seen" => members.read(&key, &mut first_seen),
+                "last_seen" => members.read(&key, &mut last_seen),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            first_seen: first_seen.unwrap_or_default(),
+            last_seen: last_seen.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// What Host ID knows about one address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "host-id")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostIdEntry {
     /// The address.
     pub ip: String,
     pub host_id: HostInfo,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "host-id")]
 impl HostIdEntry {
     /// Creates a value from its required members; the others start empty.
     pub fn new(ip: String, host_id: HostInfo) -> Self {
@@ -2259,66 +2445,68 @@ impl HostIdEntry {
         }
     }
 }
+
+#[cfg(feature = "host-id")]
+impl serde::Serialize for HostIdEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("ip", &self.ip)
+            .member("host_id", &self.host_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostIdEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = HostIdEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a HostIdEntry object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostIdEntry, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<HostInfo> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "ip" => key.read_once(&mut field_0, &mut map)?,
-                        "host_id" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(HostIdEntry {
-                    ip: field_0.ok_or_else(|| clientgen_runtime::de::missing("ip"))?,
-                    host_id: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("host_id"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "host-id")]
+impl<'de> clientgen_runtime::de::Object<'de> for HostIdEntry {
+    const EXPECTING: &'static str = "a HostIdEntry object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut ip = None;
+        let mut host_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "ip" => members.read(&key, &mut ip),
+                "host_id" => members.read(&key, &mut host_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            ip: clientgen_runtime::de::required(ip, "ip")?,
+            host_id: clientgen_runtime::de::required(host_id, "host_id")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of hosts in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "host-id")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostIdList {
     /// Number of hosts matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The hosts of this page.
     pub results: Vec<HostIdEntry>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "host-id")]
 impl HostIdList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<HostIdEntry>) -> Self {
@@ -2331,106 +2519,96 @@ impl HostIdList {
         }
     }
 }
+
+#[cfg(feature = "host-id")]
+impl serde::Serialize for HostIdList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostIdList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = HostIdList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a HostIdList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostIdList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<HostIdEntry>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(HostIdList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "host-id")]
+impl<'de> clientgen_runtime::de::Object<'de> for HostIdList {
+    const EXPECTING: &'static str = "a HostIdList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Host ID attributes. Only `first_seen` is always there; each list comes with a
 /// `<name>_count`. Lists of user agents, JA3 hashes and SSH clients are named
 /// `http.user_agent`, `tls.ja3` and `ssh.client` (dots included).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "host-id")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostInfo {
     /// When the host was first seen.
     pub first_seen: chrono::DateTime<chrono::Utc>,
     /// When the host was last seen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
     /// Host names seen for the address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<Vec<HostName>>,
     /// Number of host names.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname_count: Option<i64>,
     /// Services the host offers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<HostService>>,
     /// Number of services.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub services_count: Option<i64>,
     /// User names seen for the host (each with `user`, `first_seen`, `last_seen`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<Vec<HostAttribute>>,
     /// Services the host used as a client (each with `name`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_service: Option<Vec<HostAttribute>>,
     /// HTTP user agents the host sent (each with `agent`).
-    #[serde(rename = "http.user_agent")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_user_agent: Option<Vec<HostAttribute>>,
     /// TLS client fingerprints of the host (each with `hash`).
-    #[serde(rename = "tls.ja3")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_ja3: Option<Vec<HostAttribute>>,
     /// SSH client versions of the host (each with `software_version`).
-    #[serde(rename = "ssh.client")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_client: Option<Vec<HostAttribute>>,
     /// Roles inferred for the host, such as `domain controller` (each with `name`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<HostAttribute>>,
     /// Network information attached to the address (its shape varies).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_info: Option<serde_json::Value>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "host-id")]
 impl HostInfo {
     /// Creates a value from its required members; the others start empty.
     pub fn new(first_seen: chrono::DateTime<chrono::Utc>) -> Self {
@@ -2452,97 +2630,110 @@ impl HostInfo {
         }
     }
 }
+
+#[cfg(feature = "host-id")]
+impl serde::Serialize for HostInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("first_seen", &self.first_seen)
+            .optional("last_seen", &self.last_seen)
+            .optional("hostname", &self.hostname)
+            .optional("hostname_count", &self.hostname_count)
+            .optional("services", &self.services)
+            .optional("services_count", &self.services_count)
+            .optional("username", &self.username)
+            .optional("client_service", &self.client_service)
+            .optional("http.user_agent", &self.http_user_agent)
+            .optional("tls.ja3", &self.tls_ja3)
+            .optional("ssh.client", &self.ssh_client)
+            .optional("roles", &self.roles)
+            .optional("net_info", &self.net_info)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = HostInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a HostInfo object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostInfo, A::Error> {
-                let mut field_0: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<Vec<HostName>>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<Vec<HostService>>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<Vec<HostAttribute>>> = None;
-                let mut field_7: Option<Option<Vec<HostAttribute>>> = None;
-                let mut field_8: Option<Option<Vec<HostAttribute>>> = None;
-                let mut field_9: Option<Option<Vec<HostAttribute>>> = None;
-                let mut field_10: Option<Option<Vec<HostAttribute>>> = None;
-                let mut field_11: Option<Option<Vec<HostAttribute>>> = None;
-                let mut field_12: Option<Option<serde_json::Value>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "first_seen" => key.read_once(&mut field_0, &mut map)?,
-                        "last_seen" => key.read_once(&mut field_1, &mut map)?,
-                        "hostname" => key.read_once(&mut field_2, &mut map)?,
-                        "hostname_count" => key.read_once(&mut field_3, &mut map)?,
-                        "services" => key.read_once(&mut field_4, &mut map)?,
-                        "services_count" => key.read_once(&mut field_5, &mut map)?,
-                        "username" => key.read_once(&mut field_6, &mut map)?,
-                        "client_service" => key.read_once(&mut field_7, &mut map)?,
-                        "http.user_agent" => key.read_once(&mut field_8, &mut map)?,
-                        "tls.ja3" => key.read_once(&mut field_9, &mut map)?,
-                        "ssh.client" => key.read_once(&mut field_10, &mut map)?,
-                        "roles" => key.read_once(&mut field_11, &mut map)?,
-                        "net_info" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(HostInfo {
-                    first_seen: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("first_seen"))?,
-                    last_seen: field_1.unwrap_or_default(),
-                    hostname: field_2.unwrap_or_default(),
-                    hostname_count: field_3.unwrap_or_default(),
-                    services: field_4.unwrap_or_default(),
-                    services_count: field_5.unwrap_or_default(),
-                    username: field_6.unwrap_or_default(),
-                    client_service: field_7.unwrap_or_default(),
-                    http_user_agent: field_8.unwrap_or_default(),
-                    tls_ja3: field_9.unwrap_or_default(),
-                    ssh_client: field_10.unwrap_or_default(),
-                    roles: field_11.unwrap_or_default(),
-                    net_info: field_12.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "host-id")]
+impl<'de> clientgen_runtime::de::Object<'de> for HostInfo {
+    const EXPECTING: &'static str = "a HostInfo object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut first_seen = None;
+        let mut last_seen = None;
+        let mut hostname = None;
+        let mut hostname_count = None;
+        let mut services = None;
+        let mut services_count = None;
+        let mut username = None;
+        let mut client_service = None;
+        let mut http_user_agent = None;
+        let mut tls_ja3 = None;
+        let mut ssh_client = None;
+        let mut roles = None;
+        let mut net_info = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "first_seen" => members.read(&key, &mut first_seen),
+                "last_seen" => members.read(&key, &mut last_seen),
+                "hostname" => members.read(&key, &mut hostname),
+                "hostname_count" => members.read(&key, &mut hostname_count),
+                "services" => members.read(&key, &mut services),
+                "services_count" => members.read(&key, &mut services_count),
+                "username" => members.read(&key, &mut username),
+                "client_service" => members.read(&key, &mut client_service),
+                "http.user_agent" => members.read(&key, &mut http_user_agent),
+                "tls.ja3" => members.read(&key, &mut tls_ja3),
+                "ssh.client" => members.read(&key, &mut ssh_client),
+                "roles" => members.read(&key, &mut roles),
+                "net_info" => members.read(&key, &mut net_info),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            first_seen: clientgen_runtime::de::required(first_seen, "first_seen")?,
+            last_seen: last_seen.unwrap_or_default(),
+            hostname: hostname.unwrap_or_default(),
+            hostname_count: hostname_count.unwrap_or_default(),
+            services: services.unwrap_or_default(),
+            services_count: services_count.unwrap_or_default(),
+            username: username.unwrap_or_default(),
+            client_service: client_service.unwrap_or_default(),
+            http_user_agent: http_user_agent.unwrap_or_default(),
+            tls_ja3: tls_ja3.unwrap_or_default(),
+            ssh_client: ssh_client.unwrap_or_default(),
+            roles: roles.unwrap_or_default(),
+            net_info: net_info.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A host name seen for an address.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "host-id")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostName {
     /// The name.
     pub host: String,
     /// When it was first seen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<chrono::DateTime<chrono::Utc>>,
     /// When it was last seen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "host-id")]
 impl HostName {
     /// Creates a value from its required members; the others start empty.
     pub fn new(host: String) -> Self {
@@ -2554,65 +2745,70 @@ impl HostName {
         }
     }
 }
+
+#[cfg(feature = "host-id")]
+impl serde::Serialize for HostName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("host", &self.host)
+            .optional("first_seen", &self.first_seen)
+            .optional("last_seen", &self.last_seen)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = HostName;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a HostName object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostName, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "host" => key.read_once(&mut field_0, &mut map)?,
-                        "first_seen" => key.read_once(&mut field_1, &mut map)?,
-                        "last_seen" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(HostName {
-                    host: field_0.ok_or_else(|| clientgen_runtime::de::missing("host"))?,
-                    first_seen: field_1.unwrap_or_default(),
-                    last_seen: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "host-id")]
+impl<'de> clientgen_runtime::de::Object<'de> for HostName {
+    const EXPECTING: &'static str = "a HostName object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut host = None;
+        let mut first_seen = None;
+        let mut last_seen = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "host" => members.read(&key, &mut host),
+                "first_seen" => members.read(&key, &mut first_seen),
+                "last_seen" => members.read(&key, &mut last_seen),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            host: clientgen_runtime::de::required(host, "host")?,
+            first_seen: first_seen.unwrap_or_default(),
+            last_seen: last_seen.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A service (protocol and port) the host offers, with the application protocols seen.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "host-id")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostService {
     /// Transport protocol.
     pub proto: String,
     /// Port number.
     pub port: i64,
     /// Application protocols seen on the port.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<HostServiceValue>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "host-id")]
 impl HostService {
     /// Creates a value from its required members; the others start empty.
     pub fn new(proto: String, port: i64) -> Self {
@@ -2624,122 +2820,128 @@ impl HostService {
         }
     }
 }
+
+#[cfg(feature = "host-id")]
+impl serde::Serialize for HostService {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("proto", &self.proto)
+            .member("port", &self.port)
+            .optional("values", &self.values)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = HostService;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a HostService object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostService, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<Option<Vec<HostServiceValue>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "proto" => key.read_once(&mut field_0, &mut map)?,
-                        "port" => key.read_once(&mut field_1, &mut map)?,
-                        "values" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(HostService {
-                    proto: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("proto"))?,
-                    port: field_1.ok_or_else(|| clientgen_runtime::de::missing("port"))?,
-                    values: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "host-id")]
+impl<'de> clientgen_runtime::de::Object<'de> for HostService {
+    const EXPECTING: &'static str = "a HostService object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut proto = None;
+        let mut port = None;
+        let mut values = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "proto" => members.read(&key, &mut proto),
+                "port" => members.read(&key, &mut port),
+                "values" => members.read(&key, &mut values),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            proto: clientgen_runtime::de::required(proto, "proto")?,
+            port: clientgen_runtime::de::required(port, "port")?,
+            values: values.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An application protocol seen on a service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "host-id")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostServiceValue {
     /// Application protocol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_proto: Option<String>,
     /// When it was first seen (ISO 8601, the offset may lack its colon).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
     /// When it was last seen (ISO 8601, the offset may lack its colon).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "host-id")]
+impl serde::Serialize for HostServiceValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("app_proto", &self.app_proto)
+            .optional("first_seen", &self.first_seen)
+            .optional("last_seen", &self.last_seen)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "host-id")]
 impl<'de> serde::Deserialize<'de> for HostServiceValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = HostServiceValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a HostServiceValue object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostServiceValue, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "app_proto" => key.read_once(&mut field_0, &mut map)?,
-                        "first_seen" => key.read_once(&mut field_1, &mut map)?,
-                        "last_seen" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(HostServiceValue {
-                    app_proto: field_0.unwrap_or_default(),
-                    first_seen: field_1.unwrap_or_default(),
-                    last_seen: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "host-id")]
+impl<'de> clientgen_runtime::de::Object<'de> for HostServiceValue {
+    const EXPECTING: &'static str = "a HostServiceValue object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut app_proto = None;
+        let mut first_seen = None;
+        let mut last_seen = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "app_proto" => members.read(&key, &mut app_proto),
+                "first_seen" => members.read(&key, &mut first_seen),
+                "last_seen" => members.read(&key, &mut last_seen),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            app_proto: app_proto.unwrap_or_default(),
+            first_seen: first_seen.unwrap_or_default(),
+            last_seen: last_seen.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The events behind an incident.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "threats")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IncidentEvents {
     /// EVE events, each with a `stamus` member.
     pub results: Vec<EveEvent>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "threats")]
 impl IncidentEvents {
     /// Creates a value from its required members; the others start empty.
     pub fn new(results: Vec<EveEvent>) -> Self {
@@ -2749,142 +2951,166 @@ impl IncidentEvents {
         }
     }
 }
+
+#[cfg(feature = "threats")]
+impl serde::Serialize for IncidentEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for IncidentEvents {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = IncidentEvents;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a IncidentEvents object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IncidentEvents, A::Error> {
-                let mut field_0: Option<Vec<EveEvent>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "results" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(IncidentEvents {
-                    results: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "threats")]
+impl<'de> clientgen_runtime::de::Object<'de> for IncidentEvents {
+    const EXPECTING: &'static str = "an IncidentEvents object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Django REST framework metadata, the answer to OPTIONS.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Metadata {
     /// Name of the view.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the view.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Media types of the responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renders: Option<Vec<String>>,
     /// Media types accepted in request bodies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parses: Option<Vec<String>>,
     /// Fields per method that writes (`POST`, `PUT`), each described by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, FieldInfo>>,
     >,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+impl serde::Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("renders", &self.renders)
+            .optional("parses", &self.parses)
+            .optional("actions", &self.actions)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for Metadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Metadata;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Metadata object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Metadata, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<Vec<String>>> = None;
-                let mut field_3: Option<Option<Vec<String>>> = None;
-                let mut field_4: Option<
-                    Option<
-                        std::collections::BTreeMap<
-                            String,
-                            std::collections::BTreeMap<String, FieldInfo>,
-                        >,
-                    >,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "description" => key.read_once(&mut field_1, &mut map)?,
-                        "renders" => key.read_once(&mut field_2, &mut map)?,
-                        "parses" => key.read_once(&mut field_3, &mut map)?,
-                        "actions" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Metadata {
-                    name: field_0.unwrap_or_default(),
-                    description: field_1.unwrap_or_default(),
-                    renders: field_2.unwrap_or_default(),
-                    parses: field_3.unwrap_or_default(),
-                    actions: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "probes",
+        feature = "processing-filters",
+        feature = "rulesets",
+        feature = "sources"
+    )
+)]
+impl<'de> clientgen_runtime::de::Object<'de> for Metadata {
+    const EXPECTING: &'static str = "a Metadata object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut renders = None;
+        let mut parses = None;
+        let mut actions = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                "renders" => members.read(&key, &mut renders),
+                "parses" => members.read(&key, &mut parses),
+                "actions" => members.read(&key, &mut actions),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            renders: renders.unwrap_or_default(),
+            parses: parses.unwrap_or_default(),
+            actions: actions.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A network interface object of a Stamus probe or template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "interfaces")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInterface {
     /// Primary key.
     pub pk: i64,
     /// Interface name.
     pub name: String,
     /// Whether the probe captures on it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "interfaces")]
 impl NetworkInterface {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64, name: String) -> Self {
@@ -2896,68 +3122,72 @@ impl NetworkInterface {
         }
     }
 }
+
+#[cfg(feature = "interfaces")]
+impl serde::Serialize for NetworkInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("pk", &self.pk)
+            .member("name", &self.name)
+            .optional("active", &self.active)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "interfaces")]
 impl<'de> serde::Deserialize<'de> for NetworkInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = NetworkInterface;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a NetworkInterface object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkInterface, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "active" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(NetworkInterface {
-                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    active: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "interfaces")]
+impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterface {
+    const EXPECTING: &'static str = "a NetworkInterface object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut active = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "active" => members.read(&key, &mut active),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: clientgen_runtime::de::required(pk, "pk")?,
+            name: clientgen_runtime::de::required(name, "name")?,
+            active: active.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of network interfaces in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "interfaces")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkInterfaceList {
     /// Number of network interfaces matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The network interfaces of this page.
     pub results: Vec<NetworkInterface>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "interfaces")]
 impl NetworkInterfaceList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<NetworkInterface>) -> Self {
@@ -2970,72 +3200,75 @@ impl NetworkInterfaceList {
         }
     }
 }
+
+#[cfg(feature = "interfaces")]
+impl serde::Serialize for NetworkInterfaceList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "interfaces")]
 impl<'de> serde::Deserialize<'de> for NetworkInterfaceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = NetworkInterfaceList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a NetworkInterfaceList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkInterfaceList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<NetworkInterface>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(NetworkInterfaceList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "interfaces")]
+impl<'de> clientgen_runtime::de::Object<'de> for NetworkInterfaceList {
+    const EXPECTING: &'static str = "a NetworkInterfaceList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A network interface as listed in a probe's or template's `interfaces`. Write
 /// `{name, active}`; reads add the `pk` of the `network_interface` object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProbeInterface {
     /// Primary key of the network interface object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Interface name on the probe.
     pub name: String,
     /// Whether the probe captures on it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl ProbeInterface {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -3047,143 +3280,143 @@ impl ProbeInterface {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for ProbeInterface {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("name", &self.name)
+            .optional("active", &self.active)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeInterface {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ProbeInterface;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProbeInterface object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProbeInterface, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "active" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ProbeInterface {
-                    pk: field_0.unwrap_or_default(),
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    active: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for ProbeInterface {
+    const EXPECTING: &'static str = "a ProbeInterface object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut active = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "active" => members.read(&key, &mut active),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            name: clientgen_runtime::de::required(name, "name")?,
+            active: active.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A protocol as listed in a probe's or template's `protocols`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProbeProtocol {
     /// Primary key of the protocol object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Protocol name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the protocol is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for ProbeProtocol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .optional("name", &self.name)
+            .optional("active", &self.active)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ProbeProtocol;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProbeProtocol object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProbeProtocol, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<bool>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "active" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ProbeProtocol {
-                    pk: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    active: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for ProbeProtocol {
+    const EXPECTING: &'static str = "a ProbeProtocol object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut active = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "active" => members.read(&key, &mut active),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A Stamus probe template (`stamus_appliance_template`). Probes and templates inheriting
 /// it through `parent_tmpl` follow its changes, except for their `overriden_fields`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProbeTemplate {
     /// Primary key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Name of the template.
     pub name: String,
     /// Free-text description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// Primary key of the template this one inherits from, or null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_tmpl: Option<Option<i64>>,
     /// Fields that keep their own value instead of the parent template's.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overriden_fields: Option<Vec<String>>,
     /// Network interfaces of the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<ProbeInterface>>,
     /// Protocols of the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<Vec<ProbeProtocol>>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl ProbeTemplate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -3200,83 +3433,92 @@ impl ProbeTemplate {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for ProbeTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("parent_tmpl", &self.parent_tmpl)
+            .optional("overriden_fields", &self.overriden_fields)
+            .optional("interfaces", &self.interfaces)
+            .optional("protocols", &self.protocols)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ProbeTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProbeTemplate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProbeTemplate, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<Vec<String>>> = None;
-                let mut field_5: Option<Option<Vec<ProbeInterface>>> = None;
-                let mut field_6: Option<Option<Vec<ProbeProtocol>>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "descr" => key.read_once(&mut field_2, &mut map)?,
-                        "parent_tmpl" => key.read_once(&mut field_3, &mut map)?,
-                        "overriden_fields" => key.read_once(&mut field_4, &mut map)?,
-                        "interfaces" => key.read_once(&mut field_5, &mut map)?,
-                        "protocols" => key.read_once(&mut field_6, &mut map)?,
-                        "comment" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ProbeTemplate {
-                    pk: field_0.unwrap_or_default(),
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    descr: field_2.unwrap_or_default(),
-                    parent_tmpl: field_3,
-                    overriden_fields: field_4.unwrap_or_default(),
-                    interfaces: field_5.unwrap_or_default(),
-                    protocols: field_6.unwrap_or_default(),
-                    comment: field_7.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplate {
+    const EXPECTING: &'static str = "a ProbeTemplate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut descr = None;
+        let mut parent_tmpl = None;
+        let mut overriden_fields = None;
+        let mut interfaces = None;
+        let mut protocols = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "parent_tmpl" => members.read(&key, &mut parent_tmpl),
+                "overriden_fields" => members.read(&key, &mut overriden_fields),
+                "interfaces" => members.read(&key, &mut interfaces),
+                "protocols" => members.read(&key, &mut protocols),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            name: clientgen_runtime::de::required(name, "name")?,
+            descr: descr.unwrap_or_default(),
+            parent_tmpl,
+            overriden_fields: overriden_fields.unwrap_or_default(),
+            interfaces: interfaces.unwrap_or_default(),
+            protocols: protocols.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of probe templates in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProbeTemplateList {
     /// Number of probe templates matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The probe templates of this page.
     pub results: Vec<ProbeTemplate>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl ProbeTemplateList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<ProbeTemplate>) -> Self {
@@ -3289,186 +3531,181 @@ impl ProbeTemplateList {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for ProbeTemplateList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplateList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ProbeTemplateList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProbeTemplateList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProbeTemplateList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<ProbeTemplate>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ProbeTemplateList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplateList {
+    const EXPECTING: &'static str = "a ProbeTemplateList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Fields of a probe template to change; the others are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProbeTemplatePatch {
     /// Name of the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// Primary key of the template to inherit from, or null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_tmpl: Option<Option<i64>>,
     /// Fields that keep their own value instead of the parent template's.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overriden_fields: Option<Vec<String>>,
     /// The full new list of network interfaces.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<ProbeInterface>>,
     /// The full new list of protocols.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<Vec<ProbeProtocol>>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for ProbeTemplatePatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("parent_tmpl", &self.parent_tmpl)
+            .optional("overriden_fields", &self.overriden_fields)
+            .optional("interfaces", &self.interfaces)
+            .optional("protocols", &self.protocols)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for ProbeTemplatePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ProbeTemplatePatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProbeTemplatePatch object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProbeTemplatePatch, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<Vec<String>>> = None;
-                let mut field_4: Option<Option<Vec<ProbeInterface>>> = None;
-                let mut field_5: Option<Option<Vec<ProbeProtocol>>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "descr" => key.read_once(&mut field_1, &mut map)?,
-                        "parent_tmpl" => key.read_once(&mut field_2, &mut map)?,
-                        "overriden_fields" => key.read_once(&mut field_3, &mut map)?,
-                        "interfaces" => key.read_once(&mut field_4, &mut map)?,
-                        "protocols" => key.read_once(&mut field_5, &mut map)?,
-                        "comment" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ProbeTemplatePatch {
-                    name: field_0.unwrap_or_default(),
-                    descr: field_1.unwrap_or_default(),
-                    parent_tmpl: field_2,
-                    overriden_fields: field_3.unwrap_or_default(),
-                    interfaces: field_4.unwrap_or_default(),
-                    protocols: field_5.unwrap_or_default(),
-                    comment: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for ProbeTemplatePatch {
+    const EXPECTING: &'static str = "a ProbeTemplatePatch object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut descr = None;
+        let mut parent_tmpl = None;
+        let mut overriden_fields = None;
+        let mut interfaces = None;
+        let mut protocols = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "parent_tmpl" => members.read(&key, &mut parent_tmpl),
+                "overriden_fields" => members.read(&key, &mut overriden_fields),
+                "interfaces" => members.read(&key, &mut interfaces),
+                "protocols" => members.read(&key, &mut protocols),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            descr: descr.unwrap_or_default(),
+            parent_tmpl,
+            overriden_fields: overriden_fields.unwrap_or_default(),
+            interfaces: interfaces.unwrap_or_default(),
+            protocols: protocols.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A processing filter: events matching every `filter_defs` condition get `action`
 /// (suppress, threshold, tag, ...) in the listed rulesets.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "processing-filters")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingFilter {
     /// Primary key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Conditions, all of which must hold.
     pub filter_defs: Vec<FilterDef>,
     /// What is done, such as `suppress`, `threshold`, `tag`, `tagkeep`, `send_mail`.
     pub action: String,
     /// Options of the action (threshold settings); null when the action takes none.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Option<FilterOptions>>,
     /// Primary keys of the rulesets the filter applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rulesets: Option<Vec<i64>>,
     /// Position of the filter in processing order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the filter is applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Event type the filter applies to (`alert` when not given).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// Whether the filter was imported rather than created here.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported: Option<bool>,
     /// User who created it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// When it was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Comment stored in the actions history; answers carry the creation comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "processing-filters")]
 impl ProcessingFilter {
     /// Creates a value from its required members; the others start empty.
     pub fn new(filter_defs: Vec<FilterDef>, action: String) -> Self {
@@ -3490,100 +3727,112 @@ impl ProcessingFilter {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
+impl serde::Serialize for ProcessingFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("filter_defs", &self.filter_defs)
+            .member("action", &self.action)
+            .optional("options", &self.options)
+            .optional("rulesets", &self.rulesets)
+            .optional("index", &self.index)
+            .optional("description", &self.description)
+            .optional("enabled", &self.enabled)
+            .optional("event_type", &self.event_type)
+            .optional("imported", &self.imported)
+            .optional("username", &self.username)
+            .optional("creation_date", &self.creation_date)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ProcessingFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProcessingFilter object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessingFilter, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Vec<FilterDef>> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<FilterOptions>> = None;
-                let mut field_4: Option<Option<Vec<i64>>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<bool>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<bool>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "filter_defs" => key.read_once(&mut field_1, &mut map)?,
-                        "action" => key.read_once(&mut field_2, &mut map)?,
-                        "options" => key.read_once(&mut field_3, &mut map)?,
-                        "rulesets" => key.read_once(&mut field_4, &mut map)?,
-                        "index" => key.read_once(&mut field_5, &mut map)?,
-                        "description" => key.read_once(&mut field_6, &mut map)?,
-                        "enabled" => key.read_once(&mut field_7, &mut map)?,
-                        "event_type" => key.read_once(&mut field_8, &mut map)?,
-                        "imported" => key.read_once(&mut field_9, &mut map)?,
-                        "username" => key.read_once(&mut field_10, &mut map)?,
-                        "creation_date" => key.read_once(&mut field_11, &mut map)?,
-                        "comment" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ProcessingFilter {
-                    pk: field_0.unwrap_or_default(),
-                    filter_defs: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("filter_defs"))?,
-                    action: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("action"))?,
-                    options: field_3,
-                    rulesets: field_4.unwrap_or_default(),
-                    index: field_5.unwrap_or_default(),
-                    description: field_6.unwrap_or_default(),
-                    enabled: field_7.unwrap_or_default(),
-                    event_type: field_8.unwrap_or_default(),
-                    imported: field_9.unwrap_or_default(),
-                    username: field_10.unwrap_or_default(),
-                    creation_date: field_11.unwrap_or_default(),
-                    comment: field_12,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "processing-filters")]
+impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilter {
+    const EXPECTING: &'static str = "a ProcessingFilter object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut filter_defs = None;
+        let mut action = None;
+        let mut options = None;
+        let mut rulesets = None;
+        let mut index = None;
+        let mut description = None;
+        let mut enabled = None;
+        let mut event_type = None;
+        let mut imported = None;
+        let mut username = None;
+        let mut creation_date = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "filter_defs" => members.read(&key, &mut filter_defs),
+                "action" => members.read(&key, &mut action),
+                "options" => members.read(&key, &mut options),
+                "rulesets" => members.read(&key, &mut rulesets),
+                "index" => members.read(&key, &mut index),
+                "description" => members.read(&key, &mut description),
+                "enabled" => members.read(&key, &mut enabled),
+                "event_type" => members.read(&key, &mut event_type),
+                "imported" => members.read(&key, &mut imported),
+                "username" => members.read(&key, &mut username),
+                "creation_date" => members.read(&key, &mut creation_date),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            filter_defs: clientgen_runtime::de::required(filter_defs, "filter_defs")?,
+            action: clientgen_runtime::de::required(action, "action")?,
+            options,
+            rulesets: rulesets.unwrap_or_default(),
+            index: index.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            enabled: enabled.unwrap_or_default(),
+            event_type: event_type.unwrap_or_default(),
+            imported: imported.unwrap_or_default(),
+            username: username.unwrap_or_default(),
+            creation_date: creation_date.unwrap_or_default(),
+            comment,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of processing filters in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "processing-filters")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingFilterList {
     /// Number of processing filters matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The processing filters of this page.
     pub results: Vec<ProcessingFilter>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "processing-filters")]
 impl ProcessingFilterList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<ProcessingFilter>) -> Self {
@@ -3596,181 +3845,179 @@ impl ProcessingFilterList {
         }
     }
 }
+
+#[cfg(feature = "processing-filters")]
+impl serde::Serialize for ProcessingFilterList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilterList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ProcessingFilterList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProcessingFilterList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessingFilterList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<ProcessingFilter>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ProcessingFilterList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "processing-filters")]
+impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterList {
+    const EXPECTING: &'static str = "a ProcessingFilterList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Fields of a processing filter to change; the others are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "processing-filters")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessingFilterPatch {
     /// Conditions, all of which must hold.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_defs: Option<Vec<FilterDef>>,
     /// What is done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Options of the action (threshold settings); null when the action takes none.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Option<FilterOptions>>,
     /// Primary keys of the rulesets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rulesets: Option<Vec<i64>>,
     /// Position in processing order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the filter is applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "processing-filters")]
+impl serde::Serialize for ProcessingFilterPatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("filter_defs", &self.filter_defs)
+            .optional("action", &self.action)
+            .optional("options", &self.options)
+            .optional("rulesets", &self.rulesets)
+            .optional("index", &self.index)
+            .optional("description", &self.description)
+            .optional("enabled", &self.enabled)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "processing-filters")]
 impl<'de> serde::Deserialize<'de> for ProcessingFilterPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ProcessingFilterPatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProcessingFilterPatch object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessingFilterPatch, A::Error> {
-                let mut field_0: Option<Option<Vec<FilterDef>>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<FilterOptions>> = None;
-                let mut field_3: Option<Option<Vec<i64>>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "filter_defs" => key.read_once(&mut field_0, &mut map)?,
-                        "action" => key.read_once(&mut field_1, &mut map)?,
-                        "options" => key.read_once(&mut field_2, &mut map)?,
-                        "rulesets" => key.read_once(&mut field_3, &mut map)?,
-                        "index" => key.read_once(&mut field_4, &mut map)?,
-                        "description" => key.read_once(&mut field_5, &mut map)?,
-                        "enabled" => key.read_once(&mut field_6, &mut map)?,
-                        "comment" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ProcessingFilterPatch {
-                    filter_defs: field_0.unwrap_or_default(),
-                    action: field_1.unwrap_or_default(),
-                    options: field_2,
-                    rulesets: field_3.unwrap_or_default(),
-                    index: field_4.unwrap_or_default(),
-                    description: field_5.unwrap_or_default(),
-                    enabled: field_6.unwrap_or_default(),
-                    comment: field_7.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "processing-filters")]
+impl<'de> clientgen_runtime::de::Object<'de> for ProcessingFilterPatch {
+    const EXPECTING: &'static str = "a ProcessingFilterPatch object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut filter_defs = None;
+        let mut action = None;
+        let mut options = None;
+        let mut rulesets = None;
+        let mut index = None;
+        let mut description = None;
+        let mut enabled = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "filter_defs" => members.read(&key, &mut filter_defs),
+                "action" => members.read(&key, &mut action),
+                "options" => members.read(&key, &mut options),
+                "rulesets" => members.read(&key, &mut rulesets),
+                "index" => members.read(&key, &mut index),
+                "description" => members.read(&key, &mut description),
+                "enabled" => members.read(&key, &mut enabled),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            filter_defs: filter_defs.unwrap_or_default(),
+            action: action.unwrap_or_default(),
+            options,
+            rulesets: rulesets.unwrap_or_default(),
+            index: index.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            enabled: enabled.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A signature, with its hit statistics and its versions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// Primary key, the same as `sid`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Signature identifier.
     pub sid: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// Message of the rule.
     pub msg: String,
     /// Day the rule was first imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<Option<chrono::NaiveDate>>,
     /// Day the rule last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<Option<chrono::NaiveDate>>,
     /// Number of alerts the rule raised.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hits: Option<i64>,
     /// Hits over time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline_data: Option<Vec<RuleTimelinePoint>>,
     /// Hits per probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub probes: Option<Vec<RuleProbeHits>>,
     /// The rule as imported for each Suricata version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<RuleAtVersion>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
 impl Rule {
     /// Creates a value from its required members; the others start empty.
     pub fn new(sid: i64, msg: String) -> Self {
@@ -3789,284 +4036,301 @@ impl Rule {
         }
     }
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("sid", &self.sid)
+            .optional("category", &self.category)
+            .member("msg", &self.msg)
+            .optional("created", &self.created)
+            .optional("updated", &self.updated)
+            .optional("hits", &self.hits)
+            .optional("timeline_data", &self.timeline_data)
+            .optional("probes", &self.probes)
+            .optional("versions", &self.versions)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Rule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Rule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Rule object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Rule, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<Option<Category>> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<Option<chrono::NaiveDate>> = None;
-                let mut field_5: Option<Option<chrono::NaiveDate>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut field_7: Option<Option<Vec<RuleTimelinePoint>>> = None;
-                let mut field_8: Option<Option<Vec<RuleProbeHits>>> = None;
-                let mut field_9: Option<Option<Vec<RuleAtVersion>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "sid" => key.read_once(&mut field_1, &mut map)?,
-                        "category" => key.read_once(&mut field_2, &mut map)?,
-                        "msg" => key.read_once(&mut field_3, &mut map)?,
-                        "created" => key.read_once(&mut field_4, &mut map)?,
-                        "updated" => key.read_once(&mut field_5, &mut map)?,
-                        "hits" => key.read_once(&mut field_6, &mut map)?,
-                        "timeline_data" => key.read_once(&mut field_7, &mut map)?,
-                        "probes" => key.read_once(&mut field_8, &mut map)?,
-                        "versions" => key.read_once(&mut field_9, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Rule {
-                    pk: field_0.unwrap_or_default(),
-                    sid: field_1.ok_or_else(|| clientgen_runtime::de::missing("sid"))?,
-                    category: field_2.unwrap_or_default(),
-                    msg: field_3.ok_or_else(|| clientgen_runtime::de::missing("msg"))?,
-                    created: field_4,
-                    updated: field_5,
-                    hits: field_6.unwrap_or_default(),
-                    timeline_data: field_7.unwrap_or_default(),
-                    probes: field_8.unwrap_or_default(),
-                    versions: field_9.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for Rule {
+    const EXPECTING: &'static str = "a Rule object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut sid = None;
+        let mut category = None;
+        let mut msg = None;
+        let mut created = None;
+        let mut updated = None;
+        let mut hits = None;
+        let mut timeline_data = None;
+        let mut probes = None;
+        let mut versions = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "sid" => members.read(&key, &mut sid),
+                "category" => members.read(&key, &mut category),
+                "msg" => members.read(&key, &mut msg),
+                "created" => members.read(&key, &mut created),
+                "updated" => members.read(&key, &mut updated),
+                "hits" => members.read(&key, &mut hits),
+                "timeline_data" => members.read(&key, &mut timeline_data),
+                "probes" => members.read(&key, &mut probes),
+                "versions" => members.read(&key, &mut versions),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            sid: clientgen_runtime::de::required(sid, "sid")?,
+            category: category.unwrap_or_default(),
+            msg: clientgen_runtime::de::required(msg, "msg")?,
+            created,
+            updated,
+            hits: hits.unwrap_or_default(),
+            timeline_data: timeline_data.unwrap_or_default(),
+            probes: probes.unwrap_or_default(),
+            versions: versions.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A rule as imported for one Suricata version.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleAtVersion {
     /// Identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Revision of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rev: Option<i64>,
     /// Suricata version this text is for (0 for any).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// The rule text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Whether the rule is active.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<bool>,
     /// Whether the source ships the rule commented out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commented_in_source: Option<bool>,
     /// When this version was imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_date: Option<chrono::DateTime<chrono::Utc>>,
     /// When this version last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Day this version was first imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<Option<chrono::NaiveDate>>,
     /// Day this version last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<Option<chrono::NaiveDate>>,
     /// Parsed analysis of the rule by Suricata (JSON; its shape varies), or null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis: Option<serde_json::Value>,
     /// The rule text as highlighted HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_html: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleAtVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("rev", &self.rev)
+            .optional("version", &self.version)
+            .optional("content", &self.content)
+            .optional("state", &self.state)
+            .optional("commented_in_source", &self.commented_in_source)
+            .optional("imported_date", &self.imported_date)
+            .optional("updated_date", &self.updated_date)
+            .optional("created", &self.created)
+            .optional("updated", &self.updated)
+            .optional("analysis", &self.analysis)
+            .optional("content_html", &self.content_html)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleAtVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleAtVersion;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleAtVersion object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleAtVersion, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<bool>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_7: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_8: Option<Option<chrono::NaiveDate>> = None;
-                let mut field_9: Option<Option<chrono::NaiveDate>> = None;
-                let mut field_10: Option<Option<serde_json::Value>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "rev" => key.read_once(&mut field_1, &mut map)?,
-                        "version" => key.read_once(&mut field_2, &mut map)?,
-                        "content" => key.read_once(&mut field_3, &mut map)?,
-                        "state" => key.read_once(&mut field_4, &mut map)?,
-                        "commented_in_source" => key.read_once(&mut field_5, &mut map)?,
-                        "imported_date" => key.read_once(&mut field_6, &mut map)?,
-                        "updated_date" => key.read_once(&mut field_7, &mut map)?,
-                        "created" => key.read_once(&mut field_8, &mut map)?,
-                        "updated" => key.read_once(&mut field_9, &mut map)?,
-                        "analysis" => key.read_once(&mut field_10, &mut map)?,
-                        "content_html" => key.read_once(&mut field_11, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleAtVersion {
-                    id: field_0.unwrap_or_default(),
-                    rev: field_1.unwrap_or_default(),
-                    version: field_2.unwrap_or_default(),
-                    content: field_3.unwrap_or_default(),
-                    state: field_4.unwrap_or_default(),
-                    commented_in_source: field_5.unwrap_or_default(),
-                    imported_date: field_6.unwrap_or_default(),
-                    updated_date: field_7.unwrap_or_default(),
-                    created: field_8,
-                    updated: field_9,
-                    analysis: field_10.unwrap_or_default(),
-                    content_html: field_11.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleAtVersion {
+    const EXPECTING: &'static str = "a RuleAtVersion object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut rev = None;
+        let mut version = None;
+        let mut content = None;
+        let mut state = None;
+        let mut commented_in_source = None;
+        let mut imported_date = None;
+        let mut updated_date = None;
+        let mut created = None;
+        let mut updated = None;
+        let mut analysis = None;
+        let mut content_html = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "rev" => members.read(&key, &mut rev),
+                "version" => members.read(&key, &mut version),
+                "content" => members.read(&key, &mut content),
+                "state" => members.read(&key, &mut state),
+                "commented_in_source" => members.read(&key, &mut commented_in_source),
+                "imported_date" => members.read(&key, &mut imported_date),
+                "updated_date" => members.read(&key, &mut updated_date),
+                "created" => members.read(&key, &mut created),
+                "updated" => members.read(&key, &mut updated),
+                "analysis" => members.read(&key, &mut analysis),
+                "content_html" => members.read(&key, &mut content_html),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            rev: rev.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            content: content.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+            commented_in_source: commented_in_source.unwrap_or_default(),
+            imported_date: imported_date.unwrap_or_default(),
+            updated_date: updated_date.unwrap_or_default(),
+            created,
+            updated,
+            analysis: analysis.unwrap_or_default(),
+            content_html: content_html.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One history entry about a rule.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleComment {
     /// Title of the action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Icons of the action and of the objects it names, as `[icon, label]` pairs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<serde_json::Value>,
     /// The comment (`No comment` when it was empty).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The action in words.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<chrono::DateTime<chrono::Utc>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("title", &self.title)
+            .optional("icon", &self.icon)
+            .optional("comment", &self.comment)
+            .optional("description", &self.description)
+            .optional("date", &self.date)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleComment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleComment object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleComment, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<serde_json::Value>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "title" => key.read_once(&mut field_0, &mut map)?,
-                        "icon" => key.read_once(&mut field_1, &mut map)?,
-                        "comment" => key.read_once(&mut field_2, &mut map)?,
-                        "description" => key.read_once(&mut field_3, &mut map)?,
-                        "date" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleComment {
-                    title: field_0.unwrap_or_default(),
-                    icon: field_1.unwrap_or_default(),
-                    comment: field_2.unwrap_or_default(),
-                    description: field_3.unwrap_or_default(),
-                    date: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleComment {
+    const EXPECTING: &'static str = "a RuleComment object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut title = None;
+        let mut icon = None;
+        let mut comment = None;
+        let mut description = None;
+        let mut date = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "title" => members.read(&key, &mut title),
+                "icon" => members.read(&key, &mut icon),
+                "comment" => members.read(&key, &mut comment),
+                "description" => members.read(&key, &mut description),
+                "date" => members.read(&key, &mut date),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            title: title.unwrap_or_default(),
+            icon: icon.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            date: date.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The comments of a rule, under its sid (the only key).
+#[cfg(feature = "rules")]
 pub type RuleComments = std::collections::BTreeMap<String, Vec<RuleComment>>;
+
 /// Rule text per ruleset primary key, then per Suricata version.
+#[cfg(feature = "rules")]
 pub type RuleContent = std::collections::BTreeMap<
     String,
     std::collections::BTreeMap<String, String>,
 >;
+
 /// One page of rules in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleList {
     /// Number of rules matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The rules of this page.
     pub results: Vec<Rule>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
 impl RuleList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Rule>) -> Self {
@@ -4079,296 +4343,305 @@ impl RuleList {
         }
     }
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<Rule>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleList {
+    const EXPECTING: &'static str = "a RuleList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Hits of a rule on one probe.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleProbeHits {
     /// Probe name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub probe: Option<String>,
     /// Hits on that probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hits: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleProbeHits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("probe", &self.probe)
+            .optional("hits", &self.hits)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleProbeHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleProbeHits;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleProbeHits object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleProbeHits, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "probe" => key.read_once(&mut field_0, &mut map)?,
-                        "hits" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleProbeHits {
-                    probe: field_0.unwrap_or_default(),
-                    hits: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleProbeHits {
+    const EXPECTING: &'static str = "a RuleProbeHits object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut probe = None;
+        let mut hits = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "probe" => members.read(&key, &mut probe),
+                "hits" => members.read(&key, &mut hits),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            probe: probe.unwrap_or_default(),
+            hits: hits.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A reference of a rule.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleReference {
     /// Where the reference leads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Kind of reference, such as `url` or `cve`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The reference as written in the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("url", &self.url)
+            .optional("key", &self.key)
+            .optional("value", &self.value)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleReference;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleReference object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleReference, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "url" => key.read_once(&mut field_0, &mut map)?,
-                        "key" => key.read_once(&mut field_1, &mut map)?,
-                        "value" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleReference {
-                    url: field_0.unwrap_or_default(),
-                    key: field_1.unwrap_or_default(),
-                    value: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleReference {
+    const EXPECTING: &'static str = "a RuleReference object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut url = None;
+        let mut key = None;
+        let mut value = None;
+        while let Some(key_) = members.next_key()? {
+            match key_.as_str() {
+                "url" => members.read(&key_, &mut url),
+                "key" => members.read(&key_, &mut key),
+                "value" => members.read(&key_, &mut value),
+                _ => members.keep(key_),
+            }?;
+        }
+        Ok(Self {
+            url: url.unwrap_or_default(),
+            key: key.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// State of a rule per ruleset, keyed by the ruleset's primary key.
+#[cfg(feature = "rules")]
 pub type RuleStatus = std::collections::BTreeMap<String, RuleStatusInRuleset>;
+
 /// State of a rule in one ruleset. Besides the members below, each Suricata version the
 /// rule exists for appears under its number (`"0"`, `"39"`, ...) as `{"active": bool}`;
 /// read those from `additional_properties`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleStatusInRuleset {
     /// Name of the ruleset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Result of testing the rule with Suricata in this ruleset (an object with `status`
     /// and `errors`), or `false` when the test could not run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transformations: Option<RuleTransformationsInForce>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleStatusInRuleset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("valid", &self.valid)
+            .optional("transformations", &self.transformations)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleStatusInRuleset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleStatusInRuleset;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleStatusInRuleset object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleStatusInRuleset, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<serde_json::Value>> = None;
-                let mut field_2: Option<Option<RuleTransformationsInForce>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "valid" => key.read_once(&mut field_1, &mut map)?,
-                        "transformations" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleStatusInRuleset {
-                    name: field_0.unwrap_or_default(),
-                    valid: field_1.unwrap_or_default(),
-                    transformations: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleStatusInRuleset {
+    const EXPECTING: &'static str = "a RuleStatusInRuleset object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut valid = None;
+        let mut transformations = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "valid" => members.read(&key, &mut valid),
+                "transformations" => members.read(&key, &mut transformations),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            valid: valid.unwrap_or_default(),
+            transformations: transformations.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Hits of a rule at one point in time.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleTimelinePoint {
     /// The time, in milliseconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
     /// Hits at that time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hits: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleTimelinePoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("date", &self.date)
+            .optional("hits", &self.hits)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTimelinePoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleTimelinePoint;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleTimelinePoint object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleTimelinePoint, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "date" => key.read_once(&mut field_0, &mut map)?,
-                        "hits" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleTimelinePoint {
-                    date: field_0.unwrap_or_default(),
-                    hits: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleTimelinePoint {
+    const EXPECTING: &'static str = "a RuleTimelinePoint object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut date = None;
+        let mut hits = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "date" => members.read(&key, &mut date),
+                "hits" => members.read(&key, &mut hits),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            date: date.unwrap_or_default(),
+            hits: hits.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A transformation set on one rule in one ruleset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleTransformation {
     /// Primary key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Primary key of the ruleset.
     pub ruleset: i64,
@@ -4379,13 +4652,13 @@ pub struct RuleTransformation {
     /// or no; for `target` src, dst, auto or none.
     pub transfo_value: String,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
 impl RuleTransformation {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -4405,80 +4678,87 @@ impl RuleTransformation {
         }
     }
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleTransformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("ruleset", &self.ruleset)
+            .member("rule", &self.rule)
+            .member("transfo_type", &self.transfo_type)
+            .member("transfo_value", &self.transfo_value)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleTransformation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleTransformation object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleTransformation, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<TransformationType> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "ruleset" => key.read_once(&mut field_1, &mut map)?,
-                        "rule" => key.read_once(&mut field_2, &mut map)?,
-                        "transfo_type" => key.read_once(&mut field_3, &mut map)?,
-                        "transfo_value" => key.read_once(&mut field_4, &mut map)?,
-                        "comment" => key.read_once(&mut field_5, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleTransformation {
-                    pk: field_0.unwrap_or_default(),
-                    ruleset: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("ruleset"))?,
-                    rule: field_2.ok_or_else(|| clientgen_runtime::de::missing("rule"))?,
-                    transfo_type: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("transfo_type"))?,
-                    transfo_value: field_4
-                        .ok_or_else(|| clientgen_runtime::de::missing("transfo_value"))?,
-                    comment: field_5.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformation {
+    const EXPECTING: &'static str = "a RuleTransformation object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut ruleset = None;
+        let mut rule = None;
+        let mut transfo_type = None;
+        let mut transfo_value = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "ruleset" => members.read(&key, &mut ruleset),
+                "rule" => members.read(&key, &mut rule),
+                "transfo_type" => members.read(&key, &mut transfo_type),
+                "transfo_value" => members.read(&key, &mut transfo_value),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            ruleset: clientgen_runtime::de::required(ruleset, "ruleset")?,
+            rule: clientgen_runtime::de::required(rule, "rule")?,
+            transfo_type: clientgen_runtime::de::required(transfo_type, "transfo_type")?,
+            transfo_value: clientgen_runtime::de::required(
+                transfo_value,
+                "transfo_value",
+            )?,
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of rule transformations in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleTransformationList {
     /// Number of transformations matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The transformations of this page.
     pub results: Vec<RuleTransformation>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
 impl RuleTransformationList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<RuleTransformation>) -> Self {
@@ -4491,126 +4771,132 @@ impl RuleTransformationList {
         }
     }
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleTransformationList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformationList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleTransformationList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleTransformationList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleTransformationList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<RuleTransformation>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleTransformationList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationList {
+    const EXPECTING: &'static str = "a RuleTransformationList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The transformation of each kind that applies to a rule in a ruleset, null when none.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleTransformationsInForce {
     /// Action transformation (drop, reject, filestore, bypass, none).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<Option<String>>,
     /// Lateral transformation (yes, auto, no).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lateral: Option<Option<String>>,
     /// Target transformation (src, dst, auto, none).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Option<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for RuleTransformationsInForce {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("action", &self.action)
+            .optional("lateral", &self.lateral)
+            .optional("target", &self.target)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTransformationsInForce {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RuleTransformationsInForce;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RuleTransformationsInForce object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleTransformationsInForce, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "action" => key.read_once(&mut field_0, &mut map)?,
-                        "lateral" => key.read_once(&mut field_1, &mut map)?,
-                        "target" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RuleTransformationsInForce {
-                    action: field_0,
-                    lateral: field_1,
-                    target: field_2,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for RuleTransformationsInForce {
+    const EXPECTING: &'static str = "a RuleTransformationsInForce object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut action = None;
+        let mut lateral = None;
+        let mut target = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "action" => members.read(&key, &mut action),
+                "lateral" => members.read(&key, &mut lateral),
+                "target" => members.read(&key, &mut target),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            action,
+            lateral,
+            target,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Number of active rules of a ruleset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rulesets")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RulesCount {
     /// The number.
     pub rules_count: i64,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rulesets")]
 impl RulesCount {
     /// Creates a value from its required members; the others start empty.
     pub fn new(rules_count: i64) -> Self {
@@ -4620,91 +4906,82 @@ impl RulesCount {
         }
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl serde::Serialize for RulesCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("rules_count", &self.rules_count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RulesCount;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RulesCount object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RulesCount, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "rules_count" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RulesCount {
-                    rules_count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("rules_count"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl<'de> clientgen_runtime::de::Object<'de> for RulesCount {
+    const EXPECTING: &'static str = "a RulesCount object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut rules_count = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "rules_count" => members.read(&key, &mut rules_count),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            rules_count: clientgen_runtime::de::required(rules_count, "rules_count")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A ruleset, the rules of some sources and categories pushed to probes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rulesets")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ruleset {
     /// Primary key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Name of the ruleset.
     pub name: String,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// When the ruleset was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
     /// When the ruleset last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the ruleset changed since it was last tested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_test: Option<bool>,
     /// Whether the last test passed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validity: Option<bool>,
     /// Errors of the last test (text or JSON, as Suricata reported them).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<serde_json::Value>,
     /// Warnings of the last test.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<serde_json::Value>,
     /// Number of active rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules_count: Option<i64>,
     /// Primary keys of the sources.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<i64>>,
     /// Primary keys of the categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<i64>>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rulesets")]
 impl Ruleset {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -4726,93 +5003,108 @@ impl Ruleset {
         }
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl serde::Serialize for Ruleset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("created_date", &self.created_date)
+            .optional("updated_date", &self.updated_date)
+            .optional("need_test", &self.need_test)
+            .optional("validity", &self.validity)
+            .optional("errors", &self.errors)
+            .optional("warnings", &self.warnings)
+            .optional("rules_count", &self.rules_count)
+            .optional("sources", &self.sources)
+            .optional("categories", &self.categories)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for Ruleset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Ruleset;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Ruleset object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Ruleset, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<serde_json::Value>> = None;
-                let mut field_8: Option<Option<serde_json::Value>> = None;
-                let mut field_9: Option<Option<i64>> = None;
-                let mut field_10: Option<Option<Vec<i64>>> = None;
-                let mut field_11: Option<Option<Vec<i64>>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "descr" => key.read_once(&mut field_2, &mut map)?,
-                        "created_date" => key.read_once(&mut field_3, &mut map)?,
-                        "updated_date" => key.read_once(&mut field_4, &mut map)?,
-                        "need_test" => key.read_once(&mut field_5, &mut map)?,
-                        "validity" => key.read_once(&mut field_6, &mut map)?,
-                        "errors" => key.read_once(&mut field_7, &mut map)?,
-                        "warnings" => key.read_once(&mut field_8, &mut map)?,
-                        "rules_count" => key.read_once(&mut field_9, &mut map)?,
-                        "sources" => key.read_once(&mut field_10, &mut map)?,
-                        "categories" => key.read_once(&mut field_11, &mut map)?,
-                        "comment" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Ruleset {
-                    pk: field_0.unwrap_or_default(),
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    descr: field_2.unwrap_or_default(),
-                    created_date: field_3.unwrap_or_default(),
-                    updated_date: field_4.unwrap_or_default(),
-                    need_test: field_5.unwrap_or_default(),
-                    validity: field_6.unwrap_or_default(),
-                    errors: field_7.unwrap_or_default(),
-                    warnings: field_8.unwrap_or_default(),
-                    rules_count: field_9.unwrap_or_default(),
-                    sources: field_10.unwrap_or_default(),
-                    categories: field_11.unwrap_or_default(),
-                    comment: field_12.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl<'de> clientgen_runtime::de::Object<'de> for Ruleset {
+    const EXPECTING: &'static str = "a Ruleset object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut descr = None;
+        let mut created_date = None;
+        let mut updated_date = None;
+        let mut need_test = None;
+        let mut validity = None;
+        let mut errors = None;
+        let mut warnings = None;
+        let mut rules_count = None;
+        let mut sources = None;
+        let mut categories = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "created_date" => members.read(&key, &mut created_date),
+                "updated_date" => members.read(&key, &mut updated_date),
+                "need_test" => members.read(&key, &mut need_test),
+                "validity" => members.read(&key, &mut validity),
+                "errors" => members.read(&key, &mut errors),
+                "warnings" => members.read(&key, &mut warnings),
+                "rules_count" => members.read(&key, &mut rules_count),
+                "sources" => members.read(&key, &mut sources),
+                "categories" => members.read(&key, &mut categories),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            name: clientgen_runtime::de::required(name, "name")?,
+            descr: descr.unwrap_or_default(),
+            created_date: created_date.unwrap_or_default(),
+            updated_date: updated_date.unwrap_or_default(),
+            need_test: need_test.unwrap_or_default(),
+            validity: validity.unwrap_or_default(),
+            errors: errors.unwrap_or_default(),
+            warnings: warnings.unwrap_or_default(),
+            rules_count: rules_count.unwrap_or_default(),
+            sources: sources.unwrap_or_default(),
+            categories: categories.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Names the ruleset an enable or disable applies to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(any(feature = "categories", feature = "rules"))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RulesetAction {
     /// Primary key of the ruleset.
     pub ruleset: i64,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl RulesetAction {
     /// Creates a value from its required members; the others start empty.
     pub fn new(ruleset: i64) -> Self {
@@ -4823,61 +5115,64 @@ impl RulesetAction {
         }
     }
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
+impl serde::Serialize for RulesetAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("ruleset", &self.ruleset)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "rules"))]
 impl<'de> serde::Deserialize<'de> for RulesetAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RulesetAction;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RulesetAction object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RulesetAction, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "ruleset" => key.read_once(&mut field_0, &mut map)?,
-                        "comment" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RulesetAction {
-                    ruleset: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("ruleset"))?,
-                    comment: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "categories", feature = "rules"))]
+impl<'de> clientgen_runtime::de::Object<'de> for RulesetAction {
+    const EXPECTING: &'static str = "a RulesetAction object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut ruleset = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "ruleset" => members.read(&key, &mut ruleset),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            ruleset: clientgen_runtime::de::required(ruleset, "ruleset")?,
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Name of the copy.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rulesets")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RulesetCopy {
     /// Name of the new ruleset.
     pub name: String,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rulesets")]
 impl RulesetCopy {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -4888,65 +5183,68 @@ impl RulesetCopy {
         }
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl serde::Serialize for RulesetCopy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("name", &self.name)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetCopy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RulesetCopy;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RulesetCopy object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RulesetCopy, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "comment" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RulesetCopy {
-                    name: field_0.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    comment: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl<'de> clientgen_runtime::de::Object<'de> for RulesetCopy {
+    const EXPECTING: &'static str = "a RulesetCopy object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: clientgen_runtime::de::required(name, "name")?,
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of rulesets in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "rulesets")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RulesetList {
     /// Number of rulesets matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The rulesets of this page.
     pub results: Vec<Ruleset>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rulesets")]
 impl RulesetList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Ruleset>) -> Self {
@@ -4959,129 +5257,134 @@ impl RulesetList {
         }
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl serde::Serialize for RulesetList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RulesetList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RulesetList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RulesetList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<Ruleset>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RulesetList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl<'de> clientgen_runtime::de::Object<'de> for RulesetList {
+    const EXPECTING: &'static str = "a RulesetList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Fields of a ruleset to change; the others are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rulesets")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RulesetPatch {
     /// Name of the ruleset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// Primary keys of the sources.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<i64>>,
     /// Primary keys of the categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<i64>>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rulesets")]
+impl serde::Serialize for RulesetPatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("sources", &self.sources)
+            .optional("categories", &self.categories)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rulesets")]
 impl<'de> serde::Deserialize<'de> for RulesetPatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RulesetPatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RulesetPatch object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RulesetPatch, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<Vec<i64>>> = None;
-                let mut field_3: Option<Option<Vec<i64>>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "descr" => key.read_once(&mut field_1, &mut map)?,
-                        "sources" => key.read_once(&mut field_2, &mut map)?,
-                        "categories" => key.read_once(&mut field_3, &mut map)?,
-                        "comment" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(RulesetPatch {
-                    name: field_0.unwrap_or_default(),
-                    descr: field_1.unwrap_or_default(),
-                    sources: field_2.unwrap_or_default(),
-                    categories: field_3.unwrap_or_default(),
-                    comment: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rulesets")]
+impl<'de> clientgen_runtime::de::Object<'de> for RulesetPatch {
+    const EXPECTING: &'static str = "a RulesetPatch object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut descr = None;
+        let mut sources = None;
+        let mut categories = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "sources" => members.read(&key, &mut sources),
+                "categories" => members.read(&key, &mut categories),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            descr: descr.unwrap_or_default(),
+            sources: sources.unwrap_or_default(),
+            categories: categories.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Sort direction.
+#[cfg(feature = "events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -5096,6 +5399,8 @@ pub enum SortOrder {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "events")]
 impl SortOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5106,6 +5411,8 @@ impl SortOrder {
         }
     }
 }
+
+#[cfg(feature = "events")]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -5115,21 +5422,29 @@ impl From<&str> for SortOrder {
         }
     }
 }
+
+#[cfg(feature = "events")]
 impl std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "events")]
 impl clientgen_runtime::ToParam for SortOrder {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "events")]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "events")]
 impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5137,48 +5452,41 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A rule source.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// Primary key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Name of the source.
     pub name: String,
     pub method: SourceMethod,
     pub datatype: SourceDatatype,
     /// Where to download the source (method `http`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<Option<String>>,
     /// Key sent to the download server, when it needs one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authkey: Option<Option<String>>,
     /// Whether the download server's certificate is checked (set by SCS, not writable).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_verif: Option<bool>,
     /// Whether IP reputation files of the source are used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_iprep: Option<bool>,
     /// Whether the download goes through the system proxy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_sys_proxy: Option<bool>,
     /// Version of the source format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// When the source was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
     /// When the source was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<Option<chrono::DateTime<chrono::Utc>>>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
 impl Source {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String, method: SourceMethod, datatype: SourceDatatype) -> Self {
@@ -5200,83 +5508,96 @@ impl Source {
         }
     }
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("name", &self.name)
+            .member("method", &self.method)
+            .member("datatype", &self.datatype)
+            .optional("uri", &self.uri)
+            .optional("authkey", &self.authkey)
+            .optional("cert_verif", &self.cert_verif)
+            .optional("use_iprep", &self.use_iprep)
+            .optional("use_sys_proxy", &self.use_sys_proxy)
+            .optional("version", &self.version)
+            .optional("created_date", &self.created_date)
+            .optional("updated_date", &self.updated_date)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for Source {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Source;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Source object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Source, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<SourceMethod> = None;
-                let mut field_3: Option<SourceDatatype> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<bool>> = None;
-                let mut field_8: Option<Option<bool>> = None;
-                let mut field_9: Option<Option<i64>> = None;
-                let mut field_10: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "method" => key.read_once(&mut field_2, &mut map)?,
-                        "datatype" => key.read_once(&mut field_3, &mut map)?,
-                        "uri" => key.read_once(&mut field_4, &mut map)?,
-                        "authkey" => key.read_once(&mut field_5, &mut map)?,
-                        "cert_verif" => key.read_once(&mut field_6, &mut map)?,
-                        "use_iprep" => key.read_once(&mut field_7, &mut map)?,
-                        "use_sys_proxy" => key.read_once(&mut field_8, &mut map)?,
-                        "version" => key.read_once(&mut field_9, &mut map)?,
-                        "created_date" => key.read_once(&mut field_10, &mut map)?,
-                        "updated_date" => key.read_once(&mut field_11, &mut map)?,
-                        "comment" => key.read_once(&mut field_12, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Source {
-                    pk: field_0.unwrap_or_default(),
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    method: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("method"))?,
-                    datatype: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("datatype"))?,
-                    uri: field_4,
-                    authkey: field_5,
-                    cert_verif: field_6.unwrap_or_default(),
-                    use_iprep: field_7.unwrap_or_default(),
-                    use_sys_proxy: field_8.unwrap_or_default(),
-                    version: field_9.unwrap_or_default(),
-                    created_date: field_10.unwrap_or_default(),
-                    updated_date: field_11,
-                    comment: field_12.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for Source {
+    const EXPECTING: &'static str = "a Source object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut method = None;
+        let mut datatype = None;
+        let mut uri = None;
+        let mut authkey = None;
+        let mut cert_verif = None;
+        let mut use_iprep = None;
+        let mut use_sys_proxy = None;
+        let mut version = None;
+        let mut created_date = None;
+        let mut updated_date = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "method" => members.read(&key, &mut method),
+                "datatype" => members.read(&key, &mut datatype),
+                "uri" => members.read(&key, &mut uri),
+                "authkey" => members.read(&key, &mut authkey),
+                "cert_verif" => members.read(&key, &mut cert_verif),
+                "use_iprep" => members.read(&key, &mut use_iprep),
+                "use_sys_proxy" => members.read(&key, &mut use_sys_proxy),
+                "version" => members.read(&key, &mut version),
+                "created_date" => members.read(&key, &mut created_date),
+                "updated_date" => members.read(&key, &mut updated_date),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            name: clientgen_runtime::de::required(name, "name")?,
+            method: clientgen_runtime::de::required(method, "method")?,
+            datatype: clientgen_runtime::de::required(datatype, "datatype")?,
+            uri,
+            authkey,
+            cert_verif: cert_verif.unwrap_or_default(),
+            use_iprep: use_iprep.unwrap_or_default(),
+            use_sys_proxy: use_sys_proxy.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            created_date: created_date.unwrap_or_default(),
+            updated_date,
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// What the source contains.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceDatatype {
@@ -5299,6 +5620,8 @@ pub enum SourceDatatype {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "sources")]
 impl SourceDatatype {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5311,6 +5634,8 @@ impl SourceDatatype {
         }
     }
 }
+
+#[cfg(feature = "sources")]
 impl From<&str> for SourceDatatype {
     fn from(value: &str) -> Self {
         match value {
@@ -5322,21 +5647,29 @@ impl From<&str> for SourceDatatype {
         }
     }
 }
+
+#[cfg(feature = "sources")]
 impl std::fmt::Display for SourceDatatype {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "sources")]
 impl clientgen_runtime::ToParam for SourceDatatype {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceDatatype {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceDatatype {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5344,24 +5677,25 @@ impl<'de> serde::Deserialize<'de> for SourceDatatype {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One page of sources in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceList {
     /// Number of sources matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The sources of this page.
     pub results: Vec<Source>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
 impl SourceList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<Source>) -> Self {
@@ -5374,56 +5708,60 @@ impl SourceList {
         }
     }
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for SourceList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SourceList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SourceList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SourceList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<Source>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SourceList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for SourceList {
+    const EXPECTING: &'static str = "a SourceList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// How the source is obtained.
+#[cfg(feature = "sources")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceMethod {
@@ -5438,6 +5776,8 @@ pub enum SourceMethod {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "sources")]
 impl SourceMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5448,6 +5788,8 @@ impl SourceMethod {
         }
     }
 }
+
+#[cfg(feature = "sources")]
 impl From<&str> for SourceMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -5457,21 +5799,29 @@ impl From<&str> for SourceMethod {
         }
     }
 }
+
+#[cfg(feature = "sources")]
 impl std::fmt::Display for SourceMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "sources")]
 impl clientgen_runtime::ToParam for SourceMethod {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "sources")]
 impl serde::Serialize for SourceMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5479,121 +5829,122 @@ impl<'de> serde::Deserialize<'de> for SourceMethod {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Fields of a source to change; the others are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourcePatch {
     /// Name of the source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Where to download the source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<Option<String>>,
     /// Key sent to the download server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authkey: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<SourceMethod>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datatype: Option<SourceDatatype>,
     /// Version of the source format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Whether IP reputation files of the source are used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_iprep: Option<bool>,
     /// Whether the download goes through the system proxy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_sys_proxy: Option<bool>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for SourcePatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("uri", &self.uri)
+            .optional("authkey", &self.authkey)
+            .optional("method", &self.method)
+            .optional("datatype", &self.datatype)
+            .optional("version", &self.version)
+            .optional("use_iprep", &self.use_iprep)
+            .optional("use_sys_proxy", &self.use_sys_proxy)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourcePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SourcePatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SourcePatch object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SourcePatch, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<SourceMethod>> = None;
-                let mut field_4: Option<Option<SourceDatatype>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<bool>> = None;
-                let mut field_7: Option<Option<bool>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "uri" => key.read_once(&mut field_1, &mut map)?,
-                        "authkey" => key.read_once(&mut field_2, &mut map)?,
-                        "method" => key.read_once(&mut field_3, &mut map)?,
-                        "datatype" => key.read_once(&mut field_4, &mut map)?,
-                        "version" => key.read_once(&mut field_5, &mut map)?,
-                        "use_iprep" => key.read_once(&mut field_6, &mut map)?,
-                        "use_sys_proxy" => key.read_once(&mut field_7, &mut map)?,
-                        "comment" => key.read_once(&mut field_8, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SourcePatch {
-                    name: field_0.unwrap_or_default(),
-                    uri: field_1,
-                    authkey: field_2,
-                    method: field_3.unwrap_or_default(),
-                    datatype: field_4.unwrap_or_default(),
-                    version: field_5.unwrap_or_default(),
-                    use_iprep: field_6.unwrap_or_default(),
-                    use_sys_proxy: field_7.unwrap_or_default(),
-                    comment: field_8.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for SourcePatch {
+    const EXPECTING: &'static str = "a SourcePatch object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut uri = None;
+        let mut authkey = None;
+        let mut method = None;
+        let mut datatype = None;
+        let mut version = None;
+        let mut use_iprep = None;
+        let mut use_sys_proxy = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "uri" => members.read(&key, &mut uri),
+                "authkey" => members.read(&key, &mut authkey),
+                "method" => members.read(&key, &mut method),
+                "datatype" => members.read(&key, &mut datatype),
+                "version" => members.read(&key, &mut version),
+                "use_iprep" => members.read(&key, &mut use_iprep),
+                "use_sys_proxy" => members.read(&key, &mut use_sys_proxy),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            uri,
+            authkey,
+            method: method.unwrap_or_default(),
+            datatype: datatype.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            use_iprep: use_iprep.unwrap_or_default(),
+            use_sys_proxy: use_sys_proxy.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One update of a source and the rules it changed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceUpdate {
     /// Primary key.
     pub pk: i64,
     /// Primary key of the source.
     pub source: i64,
     /// When the update ran.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SourceUpdateData>,
     /// Number of rules the update changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changed: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
 impl SourceUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64, source: i64) -> Self {
@@ -5607,209 +5958,216 @@ impl SourceUpdate {
         }
     }
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for SourceUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("pk", &self.pk)
+            .member("source", &self.source)
+            .optional("created_date", &self.created_date)
+            .optional("data", &self.data)
+            .optional("changed", &self.changed)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SourceUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SourceUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SourceUpdate, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field_3: Option<Option<SourceUpdateData>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "source" => key.read_once(&mut field_1, &mut map)?,
-                        "created_date" => key.read_once(&mut field_2, &mut map)?,
-                        "data" => key.read_once(&mut field_3, &mut map)?,
-                        "changed" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SourceUpdate {
-                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
-                    source: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("source"))?,
-                    created_date: field_2.unwrap_or_default(),
-                    data: field_3.unwrap_or_default(),
-                    changed: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdate {
+    const EXPECTING: &'static str = "a SourceUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut source = None;
+        let mut created_date = None;
+        let mut data = None;
+        let mut changed = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "source" => members.read(&key, &mut source),
+                "created_date" => members.read(&key, &mut created_date),
+                "data" => members.read(&key, &mut data),
+                "changed" => members.read(&key, &mut changed),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: clientgen_runtime::de::required(pk, "pk")?,
+            source: clientgen_runtime::de::required(source, "source")?,
+            created_date: created_date.unwrap_or_default(),
+            data: data.unwrap_or_default(),
+            changed: changed.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The rules an update added, changed and removed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceUpdateData {
     /// Rules added.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<Vec<SourceUpdateRule>>,
     /// Rules changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<Vec<SourceUpdateRule>>,
     /// Rules removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<Vec<SourceUpdateRule>>,
     /// How many rules of each kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<SourceUpdateDataStats>,
     /// When the update ran.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<chrono::DateTime<chrono::Utc>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for SourceUpdateData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("added", &self.added)
+            .optional("updated", &self.updated)
+            .optional("deleted", &self.deleted)
+            .optional("stats", &self.stats)
+            .optional("date", &self.date)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SourceUpdateData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SourceUpdateData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SourceUpdateData, A::Error> {
-                let mut field_0: Option<Option<Vec<SourceUpdateRule>>> = None;
-                let mut field_1: Option<Option<Vec<SourceUpdateRule>>> = None;
-                let mut field_2: Option<Option<Vec<SourceUpdateRule>>> = None;
-                let mut field_3: Option<Option<SourceUpdateDataStats>> = None;
-                let mut field_4: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "added" => key.read_once(&mut field_0, &mut map)?,
-                        "updated" => key.read_once(&mut field_1, &mut map)?,
-                        "deleted" => key.read_once(&mut field_2, &mut map)?,
-                        "stats" => key.read_once(&mut field_3, &mut map)?,
-                        "date" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SourceUpdateData {
-                    added: field_0.unwrap_or_default(),
-                    updated: field_1.unwrap_or_default(),
-                    deleted: field_2.unwrap_or_default(),
-                    stats: field_3.unwrap_or_default(),
-                    date: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateData {
+    const EXPECTING: &'static str = "a SourceUpdateData object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut added = None;
+        let mut updated = None;
+        let mut deleted = None;
+        let mut stats = None;
+        let mut date = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "added" => members.read(&key, &mut added),
+                "updated" => members.read(&key, &mut updated),
+                "deleted" => members.read(&key, &mut deleted),
+                "stats" => members.read(&key, &mut stats),
+                "date" => members.read(&key, &mut date),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            added: added.unwrap_or_default(),
+            updated: updated.unwrap_or_default(),
+            deleted: deleted.unwrap_or_default(),
+            stats: stats.unwrap_or_default(),
+            date: date.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// How many rules of each kind.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceUpdateDataStats {
     /// Rules added.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub added: Option<i64>,
     /// Rules changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<i64>,
     /// Rules removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for SourceUpdateDataStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("added", &self.added)
+            .optional("updated", &self.updated)
+            .optional("deleted", &self.deleted)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateDataStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SourceUpdateDataStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SourceUpdateDataStats object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SourceUpdateDataStats, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "added" => key.read_once(&mut field_0, &mut map)?,
-                        "updated" => key.read_once(&mut field_1, &mut map)?,
-                        "deleted" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SourceUpdateDataStats {
-                    added: field_0.unwrap_or_default(),
-                    updated: field_1.unwrap_or_default(),
-                    deleted: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateDataStats {
+    const EXPECTING: &'static str = "a SourceUpdateDataStats object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut added = None;
+        let mut updated = None;
+        let mut deleted = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "added" => members.read(&key, &mut added),
+                "updated" => members.read(&key, &mut updated),
+                "deleted" => members.read(&key, &mut deleted),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            added: added.unwrap_or_default(),
+            updated: updated.unwrap_or_default(),
+            deleted: deleted.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of source updates in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceUpdateList {
     /// Number of updates matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The updates of this page.
     pub results: Vec<SourceUpdate>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
 impl SourceUpdateList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<SourceUpdate>) -> Self {
@@ -5822,135 +6180,140 @@ impl SourceUpdateList {
         }
     }
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for SourceUpdateList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SourceUpdateList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SourceUpdateList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SourceUpdateList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<SourceUpdate>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SourceUpdateList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateList {
+    const EXPECTING: &'static str = "a SourceUpdateList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A rule named in a source update.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceUpdateRule {
     /// Message of the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// Name of its category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Signature identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<i64>,
     /// Primary key (the sid).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for SourceUpdateRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("msg", &self.msg)
+            .optional("category", &self.category)
+            .optional("sid", &self.sid)
+            .optional("pk", &self.pk)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpdateRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SourceUpdateRule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SourceUpdateRule object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SourceUpdateRule, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "msg" => key.read_once(&mut field_0, &mut map)?,
-                        "category" => key.read_once(&mut field_1, &mut map)?,
-                        "sid" => key.read_once(&mut field_2, &mut map)?,
-                        "pk" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SourceUpdateRule {
-                    msg: field_0.unwrap_or_default(),
-                    category: field_1.unwrap_or_default(),
-                    sid: field_2.unwrap_or_default(),
-                    pk: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for SourceUpdateRule {
+    const EXPECTING: &'static str = "a SourceUpdateRule object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut msg = None;
+        let mut category = None;
+        let mut sid = None;
+        let mut pk = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "msg" => members.read(&key, &mut msg),
+                "category" => members.read(&key, &mut category),
+                "sid" => members.read(&key, &mut sid),
+                "pk" => members.read(&key, &mut pk),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            msg: msg.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            sid: sid.unwrap_or_default(),
+            pk: pk.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The file of a local source.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceUpload {
     /// The rules file or tar archive.
     pub file: clientgen_runtime::FilePart,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
 impl SourceUpload {
     /// Creates a value from its required members; the others start empty.
     pub fn new(file: clientgen_runtime::FilePart) -> Self {
@@ -5961,60 +6324,64 @@ impl SourceUpload {
         }
     }
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for SourceUpload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("file", &self.file)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for SourceUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SourceUpload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SourceUpload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SourceUpload, A::Error> {
-                let mut field_0: Option<clientgen_runtime::FilePart> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "file" => key.read_once(&mut field_0, &mut map)?,
-                        "comment" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SourceUpload {
-                    file: field_0.ok_or_else(|| clientgen_runtime::de::missing("file"))?,
-                    comment: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for SourceUpload {
+    const EXPECTING: &'static str = "a SourceUpload object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut file = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "file" => members.read(&key, &mut file),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            file: clientgen_runtime::de::required(file, "file")?,
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A Stamus device, read-only; SCS itself always has primary key 1.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StamusDevice {
     /// Primary key; a probe's `stamusdevice_id` points here.
     pub pk: i64,
     /// Name of the device.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl StamusDevice {
     /// Creates a value from its required members; the others start empty.
     pub fn new(pk: i64) -> Self {
@@ -6025,65 +6392,68 @@ impl StamusDevice {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for StamusDevice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("pk", &self.pk)
+            .optional("name", &self.name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StamusDevice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StamusDevice object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StamusDevice, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StamusDevice {
-                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
-                    name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for StamusDevice {
+    const EXPECTING: &'static str = "a StamusDevice object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: clientgen_runtime::de::required(pk, "pk")?,
+            name: name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of Stamus devices in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StamusDeviceList {
     /// Number of Stamus devices matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The Stamus devices of this page.
     pub results: Vec<StamusDevice>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl StamusDeviceList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<StamusDevice>) -> Self {
@@ -6096,175 +6466,173 @@ impl StamusDeviceList {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for StamusDeviceList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusDeviceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StamusDeviceList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StamusDeviceList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StamusDeviceList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<StamusDevice>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StamusDeviceList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for StamusDeviceList {
+    const EXPECTING: &'static str = "a StamusDeviceList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// What SCS attached to an event behind an incident.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "events", feature = "threats"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StamusEventInfo {
     /// The asset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset: Option<String>,
     /// The offender.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Kill-chain phase.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kill_chain: Option<String>,
     /// Identifier of the threat.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threat_id: Option<i64>,
     /// Name of the threat.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threat_name: Option<String>,
     /// Identifier of the family.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family_id: Option<i64>,
     /// Name of the family.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "events", feature = "threats"))]
+impl serde::Serialize for StamusEventInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("asset", &self.asset)
+            .optional("source", &self.source)
+            .optional("kill_chain", &self.kill_chain)
+            .optional("threat_id", &self.threat_id)
+            .optional("threat_name", &self.threat_name)
+            .optional("family_id", &self.family_id)
+            .optional("family_name", &self.family_name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "events", feature = "threats"))]
 impl<'de> serde::Deserialize<'de> for StamusEventInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StamusEventInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StamusEventInfo object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StamusEventInfo, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "asset" => key.read_once(&mut field_0, &mut map)?,
-                        "source" => key.read_once(&mut field_1, &mut map)?,
-                        "kill_chain" => key.read_once(&mut field_2, &mut map)?,
-                        "threat_id" => key.read_once(&mut field_3, &mut map)?,
-                        "threat_name" => key.read_once(&mut field_4, &mut map)?,
-                        "family_id" => key.read_once(&mut field_5, &mut map)?,
-                        "family_name" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StamusEventInfo {
-                    asset: field_0.unwrap_or_default(),
-                    source: field_1.unwrap_or_default(),
-                    kill_chain: field_2.unwrap_or_default(),
-                    threat_id: field_3.unwrap_or_default(),
-                    threat_name: field_4.unwrap_or_default(),
-                    family_id: field_5.unwrap_or_default(),
-                    family_name: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "events", feature = "threats"))]
+impl<'de> clientgen_runtime::de::Object<'de> for StamusEventInfo {
+    const EXPECTING: &'static str = "a StamusEventInfo object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut asset = None;
+        let mut source = None;
+        let mut kill_chain = None;
+        let mut threat_id = None;
+        let mut threat_name = None;
+        let mut family_id = None;
+        let mut family_name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "asset" => members.read(&key, &mut asset),
+                "source" => members.read(&key, &mut source),
+                "kill_chain" => members.read(&key, &mut kill_chain),
+                "threat_id" => members.read(&key, &mut threat_id),
+                "threat_name" => members.read(&key, &mut threat_name),
+                "family_id" => members.read(&key, &mut family_id),
+                "family_name" => members.read(&key, &mut family_name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            asset: asset.unwrap_or_default(),
+            source: source.unwrap_or_default(),
+            kill_chain: kill_chain.unwrap_or_default(),
+            threat_id: threat_id.unwrap_or_default(),
+            threat_name: threat_name.unwrap_or_default(),
+            family_id: family_id.unwrap_or_default(),
+            family_name: family_name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A Stamus probe (`stamus_appliance`), with its parameters writable. It can inherit a
 /// template through `parent_tmpl`; fields listed in `overriden_fields` keep their own value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StamusProbe {
     /// Primary key, shared with the `appliances` view of the probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Name of the probe.
     pub name: String,
     /// Free-text description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// Primary key of the `stamus_device` of this probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stamusdevice_id: Option<Option<i64>>,
     /// Primary key of the template the probe inherits from, or null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_tmpl: Option<Option<i64>>,
     /// Fields that keep their own value instead of the template's.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overriden_fields: Option<Vec<String>>,
     /// Network interfaces of the probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<ProbeInterface>>,
     /// Protocols of the probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<Vec<ProbeProtocol>>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl StamusProbe {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -6282,86 +6650,96 @@ impl StamusProbe {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for StamusProbe {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("stamusdevice_id", &self.stamusdevice_id)
+            .optional("parent_tmpl", &self.parent_tmpl)
+            .optional("overriden_fields", &self.overriden_fields)
+            .optional("interfaces", &self.interfaces)
+            .optional("protocols", &self.protocols)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbe {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StamusProbe;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StamusProbe object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StamusProbe, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<Vec<String>>> = None;
-                let mut field_6: Option<Option<Vec<ProbeInterface>>> = None;
-                let mut field_7: Option<Option<Vec<ProbeProtocol>>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "descr" => key.read_once(&mut field_2, &mut map)?,
-                        "stamusdevice_id" => key.read_once(&mut field_3, &mut map)?,
-                        "parent_tmpl" => key.read_once(&mut field_4, &mut map)?,
-                        "overriden_fields" => key.read_once(&mut field_5, &mut map)?,
-                        "interfaces" => key.read_once(&mut field_6, &mut map)?,
-                        "protocols" => key.read_once(&mut field_7, &mut map)?,
-                        "comment" => key.read_once(&mut field_8, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StamusProbe {
-                    pk: field_0.unwrap_or_default(),
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    descr: field_2.unwrap_or_default(),
-                    stamusdevice_id: field_3,
-                    parent_tmpl: field_4,
-                    overriden_fields: field_5.unwrap_or_default(),
-                    interfaces: field_6.unwrap_or_default(),
-                    protocols: field_7.unwrap_or_default(),
-                    comment: field_8.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for StamusProbe {
+    const EXPECTING: &'static str = "a StamusProbe object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut descr = None;
+        let mut stamusdevice_id = None;
+        let mut parent_tmpl = None;
+        let mut overriden_fields = None;
+        let mut interfaces = None;
+        let mut protocols = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "stamusdevice_id" => members.read(&key, &mut stamusdevice_id),
+                "parent_tmpl" => members.read(&key, &mut parent_tmpl),
+                "overriden_fields" => members.read(&key, &mut overriden_fields),
+                "interfaces" => members.read(&key, &mut interfaces),
+                "protocols" => members.read(&key, &mut protocols),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            name: clientgen_runtime::de::required(name, "name")?,
+            descr: descr.unwrap_or_default(),
+            stamusdevice_id,
+            parent_tmpl,
+            overriden_fields: overriden_fields.unwrap_or_default(),
+            interfaces: interfaces.unwrap_or_default(),
+            protocols: protocols.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of Stamus probes in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StamusProbeList {
     /// Number of Stamus probes matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The Stamus probes of this page.
     pub results: Vec<StamusProbe>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl StamusProbeList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<StamusProbe>) -> Self {
@@ -6374,159 +6752,162 @@ impl StamusProbeList {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for StamusProbeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StamusProbeList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StamusProbeList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StamusProbeList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<StamusProbe>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StamusProbeList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for StamusProbeList {
+    const EXPECTING: &'static str = "a StamusProbeList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Fields of a Stamus probe to change; the others are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StamusProbePatch {
     /// Name of the probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// Primary key of the template to inherit from, or null to stop inheriting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_tmpl: Option<Option<i64>>,
     /// Fields that keep their own value instead of the template's.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overriden_fields: Option<Vec<String>>,
     /// The full new list of network interfaces.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<ProbeInterface>>,
     /// The full new list of protocols.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<Vec<ProbeProtocol>>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for StamusProbePatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("parent_tmpl", &self.parent_tmpl)
+            .optional("overriden_fields", &self.overriden_fields)
+            .optional("interfaces", &self.interfaces)
+            .optional("protocols", &self.protocols)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for StamusProbePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StamusProbePatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StamusProbePatch object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StamusProbePatch, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<Vec<String>>> = None;
-                let mut field_4: Option<Option<Vec<ProbeInterface>>> = None;
-                let mut field_5: Option<Option<Vec<ProbeProtocol>>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "descr" => key.read_once(&mut field_1, &mut map)?,
-                        "parent_tmpl" => key.read_once(&mut field_2, &mut map)?,
-                        "overriden_fields" => key.read_once(&mut field_3, &mut map)?,
-                        "interfaces" => key.read_once(&mut field_4, &mut map)?,
-                        "protocols" => key.read_once(&mut field_5, &mut map)?,
-                        "comment" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StamusProbePatch {
-                    name: field_0.unwrap_or_default(),
-                    descr: field_1.unwrap_or_default(),
-                    parent_tmpl: field_2,
-                    overriden_fields: field_3.unwrap_or_default(),
-                    interfaces: field_4.unwrap_or_default(),
-                    protocols: field_5.unwrap_or_default(),
-                    comment: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for StamusProbePatch {
+    const EXPECTING: &'static str = "a StamusProbePatch object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut descr = None;
+        let mut parent_tmpl = None;
+        let mut overriden_fields = None;
+        let mut interfaces = None;
+        let mut protocols = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "parent_tmpl" => members.read(&key, &mut parent_tmpl),
+                "overriden_fields" => members.read(&key, &mut overriden_fields),
+                "interfaces" => members.read(&key, &mut interfaces),
+                "protocols" => members.read(&key, &mut protocols),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            descr: descr.unwrap_or_default(),
+            parent_tmpl,
+            overriden_fields: overriden_fields.unwrap_or_default(),
+            interfaces: interfaces.unwrap_or_default(),
+            protocols: protocols.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A Suricata probe (`suricata_appliance`), with its parameters writable.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuricataProbe {
     /// Primary key, shared with the `appliances` view of the probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Name of the probe.
     pub name: String,
     /// Free-text description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl SuricataProbe {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -6539,71 +6920,76 @@ impl SuricataProbe {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for SuricataProbe {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("pk", &self.pk)
+            .member("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbe {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SuricataProbe;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SuricataProbe object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SuricataProbe, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "descr" => key.read_once(&mut field_2, &mut map)?,
-                        "comment" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SuricataProbe {
-                    pk: field_0.unwrap_or_default(),
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    descr: field_2.unwrap_or_default(),
-                    comment: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbe {
+    const EXPECTING: &'static str = "a SuricataProbe object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut name = None;
+        let mut descr = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: pk.unwrap_or_default(),
+            name: clientgen_runtime::de::required(name, "name")?,
+            descr: descr.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of Suricata probes in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuricataProbeList {
     /// Number of Suricata probes matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The Suricata probes of this page.
     pub results: Vec<SuricataProbe>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
 impl SuricataProbeList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<SuricataProbe>) -> Self {
@@ -6616,285 +7002,292 @@ impl SuricataProbeList {
         }
     }
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for SuricataProbeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SuricataProbeList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SuricataProbeList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SuricataProbeList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<SuricataProbe>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SuricataProbeList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbeList {
+    const EXPECTING: &'static str = "a SuricataProbeList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Fields of a Suricata probe to change; the others are left as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "probes")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SuricataProbePatch {
     /// Name of the probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub descr: Option<String>,
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "probes")]
+impl serde::Serialize for SuricataProbePatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("descr", &self.descr)
+            .optional("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "probes")]
 impl<'de> serde::Deserialize<'de> for SuricataProbePatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SuricataProbePatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SuricataProbePatch object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SuricataProbePatch, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "descr" => key.read_once(&mut field_1, &mut map)?,
-                        "comment" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SuricataProbePatch {
-                    name: field_0.unwrap_or_default(),
-                    descr: field_1.unwrap_or_default(),
-                    comment: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "probes")]
+impl<'de> clientgen_runtime::de::Object<'de> for SuricataProbePatch {
+    const EXPECTING: &'static str = "a SuricataProbePatch object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut descr = None;
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "descr" => members.read(&key, &mut descr),
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            descr: descr.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"test": {"errors": [...]}}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestSourceFailure {
     /// The test's outcome.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<TestSourceFailureTest>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for TestSourceFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("test", &self.test)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceFailure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TestSourceFailure;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TestSourceFailure object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TestSourceFailure, A::Error> {
-                let mut field_0: Option<Option<TestSourceFailureTest>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "test" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TestSourceFailure {
-                    test: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailure {
+    const EXPECTING: &'static str = "a TestSourceFailure object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut test = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "test" => members.read(&key, &mut test),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            test: test.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The test's outcome.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestSourceFailureTest {
     /// Errors of the test (Suricata messages; their shape varies).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for TestSourceFailureTest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("errors", &self.errors)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceFailureTest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TestSourceFailureTest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TestSourceFailureTest object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TestSourceFailureTest, A::Error> {
-                let mut field_0: Option<Option<Vec<serde_json::Value>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "errors" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TestSourceFailureTest {
-                    errors: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for TestSourceFailureTest {
+    const EXPECTING: &'static str = "a TestSourceFailureTest object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut errors = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "errors" => members.read(&key, &mut errors),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            errors: errors.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"test": "ok"}`, with the warnings of the test when there are some.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestSourceResult {
     /// `ok` when the source passed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<String>,
     /// Warnings of the test (Suricata messages; their shape varies).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for TestSourceResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("test", &self.test)
+            .optional("warnings", &self.warnings)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for TestSourceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TestSourceResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TestSourceResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TestSourceResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<Vec<serde_json::Value>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "test" => key.read_once(&mut field_0, &mut map)?,
-                        "warnings" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TestSourceResult {
-                    test: field_0.unwrap_or_default(),
-                    warnings: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for TestSourceResult {
+    const EXPECTING: &'static str = "a TestSourceResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut test = None;
+        let mut warnings = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "test" => members.read(&key, &mut test),
+                "warnings" => members.read(&key, &mut warnings),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            test: test.unwrap_or_default(),
+            warnings: warnings.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A threat definition. Only `name` is known to be always there.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "threats")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Threat {
     /// Identifier of the threat.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the threat.
     pub name: String,
     /// What the threat is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "threats")]
 impl Threat {
     /// Creates a value from its required members; the others start empty.
     pub fn new(name: String) -> Self {
@@ -6906,52 +7299,57 @@ impl Threat {
         }
     }
 }
+
+#[cfg(feature = "threats")]
+impl serde::Serialize for Threat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .member("name", &self.name)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for Threat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Threat;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Threat object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Threat, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Threat {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.ok_or_else(|| clientgen_runtime::de::missing("name"))?,
-                    description: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "threats")]
+impl<'de> clientgen_runtime::de::Object<'de> for Threat {
+    const EXPECTING: &'static str = "a Threat object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: clientgen_runtime::de::required(name, "name")?,
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An asset reaching a kill-chain phase for a threat.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "threats")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreatHistoryIncident {
     /// Identifier of the incident; give it to `get_threat_history_incident_events`.
     pub id: i64,
@@ -6960,43 +7358,33 @@ pub struct ThreatHistoryIncident {
     /// The asset, usually an IP address.
     pub target: String,
     /// Kind of asset, such as `ip`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
     /// Kill-chain phase reached.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kill_chain: Option<String>,
     /// Identifier of the threat (see `get_threat`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threat_id: Option<i64>,
     /// Name of the threat.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threat: Option<String>,
     /// Description of the threat.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threat_description: Option<String>,
     /// Link to the threat in SCS.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threat_link: Option<String>,
     /// Identifier of the threat family.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family_id: Option<i64>,
     /// Name of the threat family.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
     /// Description of the family.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family_description: Option<String>,
     /// Link to the family in SCS.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family_link: Option<String>,
     /// Tenant the incident belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "threats")]
 impl ThreatHistoryIncident {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: i64, timestamp: String, target: String) -> Self {
@@ -7019,103 +7407,116 @@ impl ThreatHistoryIncident {
         }
     }
 }
+
+#[cfg(feature = "threats")]
+impl serde::Serialize for ThreatHistoryIncident {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("id", &self.id)
+            .member("timestamp", &self.timestamp)
+            .member("target", &self.target)
+            .optional("target_type", &self.target_type)
+            .optional("kill_chain", &self.kill_chain)
+            .optional("threat_id", &self.threat_id)
+            .optional("threat", &self.threat)
+            .optional("threat_description", &self.threat_description)
+            .optional("threat_link", &self.threat_link)
+            .optional("family_id", &self.family_id)
+            .optional("family", &self.family)
+            .optional("family_description", &self.family_description)
+            .optional("family_link", &self.family_link)
+            .optional("tenant", &self.tenant)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for ThreatHistoryIncident {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ThreatHistoryIncident;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ThreatHistoryIncident object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThreatHistoryIncident, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<i64>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<i64>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<String>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "timestamp" => key.read_once(&mut field_1, &mut map)?,
-                        "target" => key.read_once(&mut field_2, &mut map)?,
-                        "target_type" => key.read_once(&mut field_3, &mut map)?,
-                        "kill_chain" => key.read_once(&mut field_4, &mut map)?,
-                        "threat_id" => key.read_once(&mut field_5, &mut map)?,
-                        "threat" => key.read_once(&mut field_6, &mut map)?,
-                        "threat_description" => key.read_once(&mut field_7, &mut map)?,
-                        "threat_link" => key.read_once(&mut field_8, &mut map)?,
-                        "family_id" => key.read_once(&mut field_9, &mut map)?,
-                        "family" => key.read_once(&mut field_10, &mut map)?,
-                        "family_description" => key.read_once(&mut field_11, &mut map)?,
-                        "family_link" => key.read_once(&mut field_12, &mut map)?,
-                        "tenant" => key.read_once(&mut field_13, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ThreatHistoryIncident {
-                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("id"))?,
-                    timestamp: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("timestamp"))?,
-                    target: field_2
-                        .ok_or_else(|| clientgen_runtime::de::missing("target"))?,
-                    target_type: field_3.unwrap_or_default(),
-                    kill_chain: field_4.unwrap_or_default(),
-                    threat_id: field_5.unwrap_or_default(),
-                    threat: field_6.unwrap_or_default(),
-                    threat_description: field_7.unwrap_or_default(),
-                    threat_link: field_8.unwrap_or_default(),
-                    family_id: field_9.unwrap_or_default(),
-                    family: field_10.unwrap_or_default(),
-                    family_description: field_11.unwrap_or_default(),
-                    family_link: field_12.unwrap_or_default(),
-                    tenant: field_13.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "threats")]
+impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncident {
+    const EXPECTING: &'static str = "a ThreatHistoryIncident object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut timestamp = None;
+        let mut target = None;
+        let mut target_type = None;
+        let mut kill_chain = None;
+        let mut threat_id = None;
+        let mut threat = None;
+        let mut threat_description = None;
+        let mut threat_link = None;
+        let mut family_id = None;
+        let mut family = None;
+        let mut family_description = None;
+        let mut family_link = None;
+        let mut tenant = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "timestamp" => members.read(&key, &mut timestamp),
+                "target" => members.read(&key, &mut target),
+                "target_type" => members.read(&key, &mut target_type),
+                "kill_chain" => members.read(&key, &mut kill_chain),
+                "threat_id" => members.read(&key, &mut threat_id),
+                "threat" => members.read(&key, &mut threat),
+                "threat_description" => members.read(&key, &mut threat_description),
+                "threat_link" => members.read(&key, &mut threat_link),
+                "family_id" => members.read(&key, &mut family_id),
+                "family" => members.read(&key, &mut family),
+                "family_description" => members.read(&key, &mut family_description),
+                "family_link" => members.read(&key, &mut family_link),
+                "tenant" => members.read(&key, &mut tenant),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: clientgen_runtime::de::required(id, "id")?,
+            timestamp: clientgen_runtime::de::required(timestamp, "timestamp")?,
+            target: clientgen_runtime::de::required(target, "target")?,
+            target_type: target_type.unwrap_or_default(),
+            kill_chain: kill_chain.unwrap_or_default(),
+            threat_id: threat_id.unwrap_or_default(),
+            threat: threat.unwrap_or_default(),
+            threat_description: threat_description.unwrap_or_default(),
+            threat_link: threat_link.unwrap_or_default(),
+            family_id: family_id.unwrap_or_default(),
+            family: family.unwrap_or_default(),
+            family_description: family_description.unwrap_or_default(),
+            family_link: family_link.unwrap_or_default(),
+            tenant: tenant.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of incidents in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "threats")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreatHistoryIncidentList {
     /// Number of incidents matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The incidents of this page.
     pub results: Vec<ThreatHistoryIncident>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "threats")]
 impl ThreatHistoryIncidentList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<ThreatHistoryIncident>) -> Self {
@@ -7128,160 +7529,166 @@ impl ThreatHistoryIncidentList {
         }
     }
 }
+
+#[cfg(feature = "threats")]
+impl serde::Serialize for ThreatHistoryIncidentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "threats")]
 impl<'de> serde::Deserialize<'de> for ThreatHistoryIncidentList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ThreatHistoryIncidentList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ThreatHistoryIncidentList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ThreatHistoryIncidentList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<ThreatHistoryIncident>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ThreatHistoryIncidentList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "threats")]
+impl<'de> clientgen_runtime::de::Object<'de> for ThreatHistoryIncidentList {
+    const EXPECTING: &'static str = "a ThreatHistoryIncidentList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Which versions of the rule to flip, and why.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleAvailability {
     /// Comment stored in the actions history.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Only this Suricata version of the rule (0 for the version-independent one); every version when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for ToggleAvailability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("comment", &self.comment)
+            .optional("version", &self.version)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for ToggleAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ToggleAvailability;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ToggleAvailability object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToggleAvailability, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "comment" => key.read_once(&mut field_0, &mut map)?,
-                        "version" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ToggleAvailability {
-                    comment: field_0,
-                    version: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailability {
+    const EXPECTING: &'static str = "a ToggleAvailability object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut comment = None;
+        let mut version = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "comment" => members.read(&key, &mut comment),
+                "version" => members.read(&key, &mut version),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            comment,
+            version: version.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"toggle_availability": "ok"}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleAvailabilityResult {
     /// `ok` when done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toggle_availability: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for ToggleAvailabilityResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("toggle_availability", &self.toggle_availability)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for ToggleAvailabilityResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ToggleAvailabilityResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ToggleAvailabilityResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToggleAvailabilityResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "toggle_availability" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ToggleAvailabilityResult {
-                    toggle_availability: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for ToggleAvailabilityResult {
+    const EXPECTING: &'static str = "a ToggleAvailabilityResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut toggle_availability = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "toggle_availability" => members.read(&key, &mut toggle_availability),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            toggle_availability: toggle_availability.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Kind of rule transformation.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformationType {
@@ -7300,6 +7707,8 @@ pub enum TransformationType {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "rules")]
 impl TransformationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7311,6 +7720,8 @@ impl TransformationType {
         }
     }
 }
+
+#[cfg(feature = "rules")]
 impl From<&str> for TransformationType {
     fn from(value: &str) -> Self {
         match value {
@@ -7321,21 +7732,29 @@ impl From<&str> for TransformationType {
         }
     }
 }
+
+#[cfg(feature = "rules")]
 impl std::fmt::Display for TransformationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "rules")]
 impl clientgen_runtime::ToParam for TransformationType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "rules")]
 impl serde::Serialize for TransformationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7343,236 +7762,243 @@ impl<'de> serde::Deserialize<'de> for TransformationType {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Rules carrying a transformation, per ruleset primary key.
+#[cfg(feature = "rules")]
 pub type TransformedRules = std::collections::BTreeMap<
     String,
     TransformedRulesInRuleset,
 >;
+
 /// The rules of one ruleset that carry the transformation asked for.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransformedRulesInRuleset {
     /// Name of the ruleset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The transformation asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transformation: Option<TransformedRulesInRulesetTransformation>,
     /// The sids of the rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<i64>>,
     /// Number of rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules_count: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for TransformedRulesInRuleset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name", &self.name)
+            .optional("transformation", &self.transformation)
+            .optional("rules", &self.rules)
+            .optional("rules_count", &self.rules_count)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformedRulesInRuleset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TransformedRulesInRuleset;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TransformedRulesInRuleset object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TransformedRulesInRuleset, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<
-                    Option<TransformedRulesInRulesetTransformation>,
-                > = None;
-                let mut field_2: Option<Option<Vec<i64>>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name" => key.read_once(&mut field_0, &mut map)?,
-                        "transformation" => key.read_once(&mut field_1, &mut map)?,
-                        "rules" => key.read_once(&mut field_2, &mut map)?,
-                        "rules_count" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TransformedRulesInRuleset {
-                    name: field_0.unwrap_or_default(),
-                    transformation: field_1.unwrap_or_default(),
-                    rules: field_2.unwrap_or_default(),
-                    rules_count: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de> for TransformedRulesInRuleset {
+    const EXPECTING: &'static str = "a TransformedRulesInRuleset object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut transformation = None;
+        let mut rules = None;
+        let mut rules_count = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name" => members.read(&key, &mut name),
+                "transformation" => members.read(&key, &mut transformation),
+                "rules" => members.read(&key, &mut rules),
+                "rules_count" => members.read(&key, &mut rules_count),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name: name.unwrap_or_default(),
+            transformation: transformation.unwrap_or_default(),
+            rules: rules.unwrap_or_default(),
+            rules_count: rules_count.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The transformation asked for.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "rules")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransformedRulesInRulesetTransformation {
     /// Its kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfo_key: Option<String>,
     /// Its value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfo_value: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "rules")]
+impl serde::Serialize for TransformedRulesInRulesetTransformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("transfo_key", &self.transfo_key)
+            .optional("transfo_value", &self.transfo_value)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for TransformedRulesInRulesetTransformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TransformedRulesInRulesetTransformation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TransformedRulesInRulesetTransformation object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TransformedRulesInRulesetTransformation, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "transfo_key" => key.read_once(&mut field_0, &mut map)?,
-                        "transfo_value" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TransformedRulesInRulesetTransformation {
-                    transfo_key: field_0.unwrap_or_default(),
-                    transfo_value: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "rules")]
+impl<'de> clientgen_runtime::de::Object<'de>
+for TransformedRulesInRulesetTransformation {
+    const EXPECTING: &'static str = "a TransformedRulesInRulesetTransformation object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut transfo_key = None;
+        let mut transfo_value = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "transfo_key" => members.read(&key, &mut transfo_key),
+                "transfo_value" => members.read(&key, &mut transfo_value),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            transfo_key: transfo_key.unwrap_or_default(),
+            transfo_value: transfo_value.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"update": "ok"}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSourceResult {
     /// `ok` when done or started.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for UpdateSourceResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("update", &self.update)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for UpdateSourceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UpdateSourceResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateSourceResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSourceResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "update" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UpdateSourceResult {
-                    update: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for UpdateSourceResult {
+    const EXPECTING: &'static str = "an UpdateSourceResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut update = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "update" => members.read(&key, &mut update),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            update: update.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// `{"upload": "ok"}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "sources")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadResult {
     /// `ok` when done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "sources")]
+impl serde::Serialize for UploadResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("upload", &self.upload)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "sources")]
 impl<'de> serde::Deserialize<'de> for UploadResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UploadResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UploadResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadResult, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "upload" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UploadResult {
-                    upload: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "sources")]
+impl<'de> clientgen_runtime::de::Object<'de> for UploadResult {
+    const EXPECTING: &'static str = "an UploadResult object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut upload = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "upload" => members.read(&key, &mut upload),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            upload: upload.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An action a user performed. `description_raw` is the description with `{key}`
 /// placeholders, each defined in `ua_objects`; `description` is the rendered text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "history")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserAction {
     /// Primary key.
     pub pk: i64,
@@ -7581,34 +8007,27 @@ pub struct UserAction {
     /// When it happened.
     pub date: chrono::DateTime<chrono::Utc>,
     /// Comment given with the action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Primary key of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Option<i64>>,
     /// Name of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Address the action came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<Option<String>>,
     /// Title of the action type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Rendered description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Description template with `{key}` placeholders defined in `ua_objects`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_raw: Option<String>,
     /// The objects the placeholders of `description_raw` stand for, by key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ua_objects: Option<std::collections::BTreeMap<String, UserActionObject>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "history")]
 impl UserAction {
     /// Creates a value from its required members; the others start empty.
     pub fn new(
@@ -7632,95 +8051,104 @@ impl UserAction {
         }
     }
 }
+
+#[cfg(feature = "history")]
+impl serde::Serialize for UserAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("pk", &self.pk)
+            .member("action_type", &self.action_type)
+            .member("date", &self.date)
+            .optional("comment", &self.comment)
+            .optional("user", &self.user)
+            .optional("username", &self.username)
+            .optional("client_ip", &self.client_ip)
+            .optional("title", &self.title)
+            .optional("description", &self.description)
+            .optional("description_raw", &self.description_raw)
+            .optional("ua_objects", &self.ua_objects)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UserAction;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UserAction object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserAction, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<
-                    Option<std::collections::BTreeMap<String, UserActionObject>>,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "pk" => key.read_once(&mut field_0, &mut map)?,
-                        "action_type" => key.read_once(&mut field_1, &mut map)?,
-                        "date" => key.read_once(&mut field_2, &mut map)?,
-                        "comment" => key.read_once(&mut field_3, &mut map)?,
-                        "user" => key.read_once(&mut field_4, &mut map)?,
-                        "username" => key.read_once(&mut field_5, &mut map)?,
-                        "client_ip" => key.read_once(&mut field_6, &mut map)?,
-                        "title" => key.read_once(&mut field_7, &mut map)?,
-                        "description" => key.read_once(&mut field_8, &mut map)?,
-                        "description_raw" => key.read_once(&mut field_9, &mut map)?,
-                        "ua_objects" => key.read_once(&mut field_10, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UserAction {
-                    pk: field_0.ok_or_else(|| clientgen_runtime::de::missing("pk"))?,
-                    action_type: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("action_type"))?,
-                    date: field_2.ok_or_else(|| clientgen_runtime::de::missing("date"))?,
-                    comment: field_3,
-                    user: field_4,
-                    username: field_5.unwrap_or_default(),
-                    client_ip: field_6,
-                    title: field_7.unwrap_or_default(),
-                    description: field_8.unwrap_or_default(),
-                    description_raw: field_9.unwrap_or_default(),
-                    ua_objects: field_10.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "history")]
+impl<'de> clientgen_runtime::de::Object<'de> for UserAction {
+    const EXPECTING: &'static str = "a UserAction object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut pk = None;
+        let mut action_type = None;
+        let mut date = None;
+        let mut comment = None;
+        let mut user = None;
+        let mut username = None;
+        let mut client_ip = None;
+        let mut title = None;
+        let mut description = None;
+        let mut description_raw = None;
+        let mut ua_objects = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "pk" => members.read(&key, &mut pk),
+                "action_type" => members.read(&key, &mut action_type),
+                "date" => members.read(&key, &mut date),
+                "comment" => members.read(&key, &mut comment),
+                "user" => members.read(&key, &mut user),
+                "username" => members.read(&key, &mut username),
+                "client_ip" => members.read(&key, &mut client_ip),
+                "title" => members.read(&key, &mut title),
+                "description" => members.read(&key, &mut description),
+                "description_raw" => members.read(&key, &mut description_raw),
+                "ua_objects" => members.read(&key, &mut ua_objects),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            pk: clientgen_runtime::de::required(pk, "pk")?,
+            action_type: clientgen_runtime::de::required(action_type, "action_type")?,
+            date: clientgen_runtime::de::required(date, "date")?,
+            comment,
+            user,
+            username: username.unwrap_or_default(),
+            client_ip,
+            title: title.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            description_raw: description_raw.unwrap_or_default(),
+            ua_objects: ua_objects.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of user actions in the Django REST framework envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "history")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserActionList {
     /// Number of user actions matching the query, over all pages.
     pub count: i64,
     /// Absolute URL of the next page, or null on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Option<String>>,
     /// Absolute URL of the previous page, or null on the first one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Option<String>>,
     /// The user actions of this page.
     pub results: Vec<UserAction>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "history")]
 impl UserActionList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(count: i64, results: Vec<UserAction>) -> Self {
@@ -7733,167 +8161,171 @@ impl UserActionList {
         }
     }
 }
+
+#[cfg(feature = "history")]
+impl serde::Serialize for UserActionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("count", &self.count)
+            .optional("next", &self.next)
+            .optional("previous", &self.previous)
+            .member("results", &self.results)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserActionList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UserActionList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UserActionList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserActionList, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Vec<UserAction>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "count" => key.read_once(&mut field_0, &mut map)?,
-                        "next" => key.read_once(&mut field_1, &mut map)?,
-                        "previous" => key.read_once(&mut field_2, &mut map)?,
-                        "results" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UserActionList {
-                    count: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("count"))?,
-                    next: field_1,
-                    previous: field_2,
-                    results: field_3
-                        .ok_or_else(|| clientgen_runtime::de::missing("results"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "history")]
+impl<'de> clientgen_runtime::de::Object<'de> for UserActionList {
+    const EXPECTING: &'static str = "a UserActionList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut next = None;
+        let mut previous = None;
+        let mut results = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "count" => members.read(&key, &mut count),
+                "next" => members.read(&key, &mut next),
+                "previous" => members.read(&key, &mut previous),
+                "results" => members.read(&key, &mut results),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            count: clientgen_runtime::de::required(count, "count")?,
+            next,
+            previous,
+            results: clientgen_runtime::de::required(results, "results")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An object a history entry refers to. Objects that still exist carry `type` and `pk`
 /// (`sid` for rules); deleted ones lose `pk`, and some (transformations, ...) only have
 /// `value`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "history")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserActionObject {
     /// Model name of the object, such as `Rule`, `Ruleset`, `Category`, `Source`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Primary key of the object, when it still exists.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pk: Option<i64>,
     /// Signature identifier, for rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<i64>,
     /// Text shown for the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "history")]
+impl serde::Serialize for UserActionObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("type", &self.r#type)
+            .optional("pk", &self.pk)
+            .optional("sid", &self.sid)
+            .optional("value", &self.value)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "history")]
 impl<'de> serde::Deserialize<'de> for UserActionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UserActionObject;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UserActionObject object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserActionObject, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "type" => key.read_once(&mut field_0, &mut map)?,
-                        "pk" => key.read_once(&mut field_1, &mut map)?,
-                        "sid" => key.read_once(&mut field_2, &mut map)?,
-                        "value" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UserActionObject {
-                    r#type: field_0.unwrap_or_default(),
-                    pk: field_1.unwrap_or_default(),
-                    sid: field_2.unwrap_or_default(),
-                    value: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "history")]
+impl<'de> clientgen_runtime::de::Object<'de> for UserActionObject {
+    const EXPECTING: &'static str = "a UserActionObject object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut pk = None;
+        let mut sid = None;
+        let mut value = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "type" => members.read(&key, &mut r#type),
+                "pk" => members.read(&key, &mut pk),
+                "sid" => members.read(&key, &mut sid),
+                "value" => members.read(&key, &mut value),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            r#type: r#type.unwrap_or_default(),
+            pk: pk.unwrap_or_default(),
+            sid: sid.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Messages per field; errors not tied to one field are under `non_field_errors`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidationErrors {
     /// Errors about the object as a whole.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_field_errors: Option<Vec<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, Vec<String>>,
 }
+
+impl serde::Serialize for ValidationErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("non_field_errors", &self.non_field_errors)
+            .end(&self.additional_properties)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ValidationErrors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ValidationErrors;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ValidationErrors object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationErrors, A::Error> {
-                let mut field_0: Option<Option<Vec<String>>> = None;
-                let mut additional_properties = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "non_field_errors" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ValidationErrors {
-                    non_field_errors: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> clientgen_runtime::de::Object<'de> for ValidationErrors {
+    const EXPECTING: &'static str = "a ValidationErrors object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut non_field_errors = None;
+        let mut additional_properties = std::collections::BTreeMap::new();
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "non_field_errors" => members.read(&key, &mut non_field_errors),
+                _ => members.keep_typed(key, &mut additional_properties),
+            }?;
         }
-        deserializer.deserialize_map(Members)
+        Ok(Self {
+            non_field_errors: non_field_errors.unwrap_or_default(),
+            additional_properties,
+        })
     }
 }

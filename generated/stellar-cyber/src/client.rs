@@ -2,9 +2,12 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! The API client.
+
 use clientgen_runtime::{Error, Server, Transport, TransportBuilder};
-///The base URL used unless [`ClientBuilder::base_url`] sets another: `https://myserver.stellarcyber.cloud`.
+
+/// The base URL used unless [`ClientBuilder::base_url`] sets another: `https://myserver.stellarcyber.cloud`.
 pub const DEFAULT_BASE_URL: &str = "https://myserver.stellarcyber.cloud";
+
 /// The servers the spec lists, in its order; any of them can be given to
 /// [`ClientBuilder::base_url`].
 pub const SERVERS: &[Server] = &[
@@ -13,26 +16,30 @@ pub const SERVERS: &[Server] = &[
         description: "The data processor of a deployment: its SaaS name (`*.stellarcyber.cloud`) or the\nhostname or IP address of an on-premises DP.\n",
     },
 ];
-///A client for the Stellar Cyber public API.
+
+/// A client for the Stellar Cyber public API.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts and HTTP client.
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     inner: TransportBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the base URL, path prefix included (for example `https://host/api/v1`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.inner = self.inner.base_url(base_url);
         self
     }
-    ///Exchanges the credential at `connect/api/v1/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
+
+    /// Exchanges the credential at `connect/api/v1/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
     ///
     /// A user's API key exchanged for a ten-minute JWT: the key is posted with HTTP Basic
     /// `user email:API key` to the token endpoint, and the JWT from `access_token` is sent as
@@ -61,7 +68,8 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("apiKeyJwt");
         self
     }
-    ///Exchanges the credential at `connect/api/v1/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
+
+    /// Exchanges the credential at `connect/api/v1/access_token` for a bearer token (lifetime 600 s unless the response says), cached, refreshed before it expires, and renewed once on a 401.
     ///
     /// A per-user scoped API key (release 5.5 and later) exchanged for a ten-minute JWT: the
     /// key is sent as `Authorization: Bearer <key>` to the token endpoint.
@@ -84,6 +92,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("scopedApiKeyJwt");
         self
     }
+
     /// Sends HTTP Basic credentials with every request.
     ///
     /// The token endpoint's own authentication: HTTP Basic with the user's e-mail address as
@@ -106,6 +115,7 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("userApiKey");
         self
     }
+
     /// Sends `Authorization: Bearer <token>` with every request.
     ///
     /// The token endpoint's authentication for per-user scoped API keys (release 5.5 and
@@ -123,27 +133,32 @@ impl ClientBuilder {
         self.inner = self.inner.auth_scheme("scopedApiKey");
         self
     }
+
     /// Adds a header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.header(name, value);
         self
     }
+
     /// Limits each whole request (default 60 s).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.timeout(timeout);
         self
     }
+
     /// Limits connection set-up (default 10 s).
     pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.inner = self.inner.connect_timeout(timeout);
         self
     }
+
     /// Limits one whole call, across every attempt, redirect and wait between retries
     /// (default 120 s); past it the call fails with `Error::Deadline`.
     pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
         self.inner = self.inner.deadline(deadline);
         self
     }
+
     /// Refuses a response body read whole past `bytes` (default 32 MiB) with
     /// `Error::ResponseTooLarge`; streamed bodies (downloads, NDJSON) are read a chunk
     /// or a line at a time, and an NDJSON line may not exceed it.
@@ -151,6 +166,7 @@ impl ClientBuilder {
         self.inner = self.inner.max_response_bytes(bytes);
         self
     }
+
     /// **Dangerous:** allows credentials over plain `http://` to a host that is not
     /// loopback, where anyone on the network path can read them; without it,
     /// [`Self::build`] refuses that combination.
@@ -158,22 +174,26 @@ impl ClientBuilder {
         self.inner = self.inner.danger_allow_plaintext_credentials();
         self
     }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.inner = self.inner.user_agent(user_agent);
         self
     }
+
     /// Sets how failed requests are retried (default: 3 attempts for idempotent methods
     /// on 429, 502, 503, 504 and connection failures, honouring `Retry-After`).
     pub fn retry(mut self, policy: clientgen_runtime::RetryPolicy) -> Self {
         self.inner = self.inner.retry(policy);
         self
     }
+
     /// Trusts the CA certificate(s) in `pem` besides the system's roots.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.inner = self.inner.add_root_certificate_pem(pem);
         self
     }
+
     /// **Dangerous:** accepts any server certificate (self-signed appliances), so the
     /// connection can be read and changed by anyone on the path. Prefer
     /// [`Self::add_root_certificate_pem`].
@@ -181,6 +201,7 @@ impl ClientBuilder {
         self.inner = self.inner.danger_accept_invalid_certs();
         self
     }
+
     /// Sends requests through a `reqwest::Client` configured by the caller (proxies,
     /// middleware); the timeouts and TLS settings above then do not apply. Build it from
     /// `clientgen_runtime::transport::http_client_builder()`, which turns off `reqwest`'s
@@ -189,6 +210,7 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
@@ -196,6 +218,7 @@ impl ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// Starts configuring a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
@@ -204,14 +227,183 @@ impl Client {
                 .user_agent("stellar-cyber-client/0.1.0"),
         }
     }
+
     /// A client sending its requests through an existing transport.
     pub fn from_transport(transport: Transport) -> Self {
         Client { transport }
     }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
     }
+}
+
+/// Operations tagged `alerts`: built with the feature `alerts` (on by default).
+#[cfg(feature = "alerts")]
+impl Client {
+    /// Update an alert
+    ///
+    /// Changes an alert's status, adds a comment to it, or adds and removes its tags.
+    /// Restricted to Super Admin users with root scope when scoped API keys are enabled.
+    ///
+    /// `POST /connect/api/v1/security_events/{index}/{id}` (operation `update_security_event`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_security_event(
+        &self,
+        index: &str,
+        id: &str,
+        body: &crate::types::SecurityEventUpdate,
+    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_security_event",
+                "/connect/api/v1/security_events/{index}/{id}",
+            )
+            .path_param("index", index)
+            .path_param("id", id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Update an alert (legacy form)
+    ///
+    /// The older way to change an alert's status, comment on it or add or remove one of its
+    /// tags, naming the alert in the body by its index and identifier. Newer releases take
+    /// `update_security_event` instead; this form is known to work on on-premises deployments.
+    ///
+    /// `POST /connect/api/update_ser` (operation `update_security_event_legacy`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_security_event_legacy(
+        &self,
+        body: &crate::types::LegacySecurityEventUpdate,
+    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::POST,
+                "update_security_event_legacy",
+                "/connect/api/update_ser",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Search raw data
+    ///
+    /// Passes an Elasticsearch query-string search through to the data lake and returns the
+    /// Elasticsearch answer unchanged. With `scroll`, the answer carries a `_scroll_id` to read
+    /// the following hits with `scroll_data`. Restricted to Super Admin users with root scope
+    /// when scoped API keys are enabled.
+    ///
+    /// `GET /connect/api/data/{index}/_search` (operation `search_data`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn search_data(
+        &self,
+        index: &str,
+        params: &crate::operations::SearchDataParams,
+    ) -> Result<crate::types::SearchResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "search_data",
+                "/connect/api/data/{index}/_search",
+            )
+            .path_param("index", index)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("q", params.q.as_ref())
+            .query_opt("size", params.size.as_ref())
+            .query_opt("scroll", params.scroll.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Continue a scrolled search
+    ///
+    /// Returns the next hits of a search started by `search_data` with `scroll`, and keeps the
+    /// scroll context open for another `scroll` period. An empty `hits.hits` means every hit
+    /// was read.
+    ///
+    /// `GET /connect/api/data/_search/scroll` (operation `scroll_data`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn scroll_data(
+        &self,
+        body: &crate::types::ScrollRequest,
+    ) -> Result<crate::types::SearchResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "scroll_data",
+                "/connect/api/data/_search/scroll",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `auth`: built with the feature `auth` (on by default).
+#[cfg(feature = "auth")]
+impl Client {
     /// Exchange an API key for a JWT
     ///
     /// Returns a JSON Web Token valid for ten minutes, to be sent as `Authorization: Bearer`
@@ -253,7 +445,12 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+}
+
+/// Operations tagged `cases`: built with the feature `cases` (on by default).
+#[cfg(feature = "cases")]
+impl Client {
+    /// Every item of [`Self::list_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_cases_stream<'a>(
         &'a self,
         params: &crate::operations::ListCasesParams,
@@ -291,6 +488,7 @@ impl Client {
             },
         )
     }
+
     /// List cases
     ///
     /// Lists cases, newest first unless `sort`/`order` say otherwise. Without
@@ -347,6 +545,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a case (legacy form)
     ///
     /// The older way to update a case, addressed by the `id` query parameter rather than the
@@ -385,6 +584,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case
     ///
     /// Returns one case by its identifier.
@@ -420,6 +620,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a case
     ///
     /// Changes a case's status, severity, assignee, tags, resolution or description; members
@@ -459,7 +660,8 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_case_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+
+    /// Every item of [`Self::list_case_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_case_alerts_stream<'a>(
         &'a self,
         case_id: &crate::types::CaseId,
@@ -497,6 +699,7 @@ impl Client {
             },
         )
     }
+
     /// List a case's alerts
     ///
     /// Returns the alerts grouped into a case, as Elasticsearch documents whose `_source` is
@@ -536,6 +739,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case's summary
     ///
     /// Returns the generated narrative of a case (kill chain stages observed, the alerts
@@ -574,6 +778,7 @@ impl Client {
         }
         response.json()
     }
+
     /// List a case's comments
     ///
     /// Returns the comments analysts left on a case.
@@ -609,6 +814,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Comment on a case
     ///
     /// Adds a comment to a case and returns the case's comments.
@@ -646,6 +852,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case's observables
     ///
     /// Returns the observables (IP addresses, hosts, users, hashes and the like) seen in a
@@ -682,6 +889,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case's score history
     ///
     /// Returns how a case's score changed over time, one entry per change.
@@ -717,6 +925,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a case's activity log
     ///
     /// Returns what was done to a case (status changes, assignments, comments) and by whom.
@@ -752,7 +961,86 @@ impl Client {
         }
         response.json()
     }
-    ///Every item of [`Self::list_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
+}
+
+/// Operations tagged `collection`: built with the feature `collection` (on by default).
+#[cfg(feature = "collection")]
+impl Client {
+    /// List connectors
+    ///
+    /// Returns the connectors configured for a tenant, or for every tenant, with their health.
+    ///
+    /// `GET /connect/api/v1/connectors` (operation `list_connectors`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_connectors(
+        &self,
+        params: &crate::operations::ListConnectorsParams,
+    ) -> Result<crate::types::ConnectorListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_connectors",
+                "/connect/api/v1/connectors",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// List data sensors
+    ///
+    /// Returns the data sensors of a tenant, or of every tenant, with their connection state.
+    ///
+    /// `GET /connect/api/v1/data_sensors` (operation `list_data_sensors`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn list_data_sensors(
+        &self,
+        params: &crate::operations::ListDataSensorsParams,
+    ) -> Result<crate::types::DataSensorListResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "list_data_sensors",
+                "/connect/api/v1/data_sensors",
+            )
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .query_opt("cust_id", params.cust_id.as_ref())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+}
+
+/// Operations tagged `incidents`: built with the feature `incidents` (on by default).
+#[cfg(feature = "incidents")]
+impl Client {
+    /// Every item of [`Self::list_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
     pub fn list_incidents_stream<'a>(
         &'a self,
         params: &crate::operations::ListIncidentsParams,
@@ -790,6 +1078,7 @@ impl Client {
             },
         )
     }
+
     /// List incidents
     ///
     /// The legacy incidents view of cases: the same filters as `list_cases` plus `ticket_id`
@@ -843,6 +1132,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Update a case through the incidents endpoint
     ///
     /// Changes a case's priority, status, assignee, tags or resolution, addressing it by the
@@ -881,160 +1171,11 @@ impl Client {
         }
         response.json()
     }
-    /// Update an alert
-    ///
-    /// Changes an alert's status, adds a comment to it, or adds and removes its tags.
-    /// Restricted to Super Admin users with root scope when scoped API keys are enabled.
-    ///
-    /// `POST /connect/api/v1/security_events/{index}/{id}` (operation `update_security_event`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_security_event(
-        &self,
-        index: &str,
-        id: &str,
-        body: &crate::types::SecurityEventUpdate,
-    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "update_security_event",
-                "/connect/api/v1/security_events/{index}/{id}",
-            )
-            .path_param("index", index)
-            .path_param("id", id)
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Update an alert (legacy form)
-    ///
-    /// The older way to change an alert's status, comment on it or add or remove one of its
-    /// tags, naming the alert in the body by its index and identifier. Newer releases take
-    /// `update_security_event` instead; this form is known to work on on-premises deployments.
-    ///
-    /// `POST /connect/api/update_ser` (operation `update_security_event_legacy`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_security_event_legacy(
-        &self,
-        body: &crate::types::LegacySecurityEventUpdate,
-    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::POST,
-                "update_security_event_legacy",
-                "/connect/api/update_ser",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Search raw data
-    ///
-    /// Passes an Elasticsearch query-string search through to the data lake and returns the
-    /// Elasticsearch answer unchanged. With `scroll`, the answer carries a `_scroll_id` to read
-    /// the following hits with `scroll_data`. Restricted to Super Admin users with root scope
-    /// when scoped API keys are enabled.
-    ///
-    /// `GET /connect/api/data/{index}/_search` (operation `search_data`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn search_data(
-        &self,
-        index: &str,
-        params: &crate::operations::SearchDataParams,
-    ) -> Result<crate::types::SearchResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "search_data",
-                "/connect/api/data/{index}/_search",
-            )
-            .path_param("index", index)
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("q", params.q.as_ref())
-            .query_opt("size", params.size.as_ref())
-            .query_opt("scroll", params.scroll.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Continue a scrolled search
-    ///
-    /// Returns the next hits of a search started by `search_data` with `scroll`, and keeps the
-    /// scroll context open for another `scroll` period. An empty `hits.hits` means every hit
-    /// was read.
-    ///
-    /// `GET /connect/api/data/_search/scroll` (operation `scroll_data`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn scroll_data(
-        &self,
-        body: &crate::types::ScrollRequest,
-    ) -> Result<crate::types::SearchResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "scroll_data",
-                "/connect/api/data/_search/scroll",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
+}
+
+/// Operations tagged `tenants`: built with the feature `tenants` (on by default).
+#[cfg(feature = "tenants")]
+impl Client {
     /// List tenants
     ///
     /// Returns the tenants visible to the caller.
@@ -1069,6 +1210,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get a tenant
     ///
     /// Returns one tenant, for example to name the tenant a case's `cust_id` points to.
@@ -1104,186 +1246,11 @@ impl Client {
         }
         response.json()
     }
-    /// List users
-    ///
-    /// Returns the local user accounts visible to the caller.
-    ///
-    /// `GET /connect/api/v1/users` (operation `list_users`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_users(&self) -> Result<crate::types::UserListResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_users",
-                "/connect/api/v1/users",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Get a user
-    ///
-    /// Returns one user account.
-    ///
-    /// `GET /connect/api/v1/users/{user_id}` (operation `get_user`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_user(
-        &self,
-        user_id: &str,
-    ) -> Result<crate::types::UserResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "get_user",
-                "/connect/api/v1/users/{user_id}",
-            )
-            .path_param("user_id", user_id)
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Delete a user
-    ///
-    /// Deletes a user account, and with it the account's API keys.
-    ///
-    /// `DELETE /connect/api/v1/users/{user_id}` (operation `delete_user`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_user(
-        &self,
-        user_id: &str,
-    ) -> Result<crate::types::DeleteResult, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::DELETE,
-                "delete_user",
-                "/connect/api/v1/users/{user_id}",
-            )
-            .path_param("user_id", user_id)
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// Change a user's privileges
-    ///
-    /// Assigns another privilege profile to a user account.
-    ///
-    /// `PATCH /connect/api/v1/users/{user_id}` (operation `update_user`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_user(
-        &self,
-        user_id: &str,
-        body: &crate::types::UserUpdate,
-    ) -> Result<crate::types::UserResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::PATCH,
-                "update_user",
-                "/connect/api/v1/users/{user_id}",
-            )
-            .path_param("user_id", user_id)
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
-    /// List user activities
-    ///
-    /// Searches the audit log of what user accounts did in the console and through the API
-    /// (for example adding a user). A time window needs both `FROM~Timestamps` and
-    /// `TO~Timestamps`, at most seven days apart; without one the API looks only a short,
-    /// undocumented time back.
-    ///
-    /// `GET /connect/api/v1/user_activities` (operation `list_user_activities`).
-    ///
-    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
-    ///
-    /// # Errors
-    ///
-    /// - `Error::Status` when the server answers any status but 200.
-    /// - `Error::Decode` when a success body does not match its declared type.
-    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
-    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_user_activities(
-        &self,
-        params: &crate::operations::ListUserActivitiesParams,
-    ) -> Result<crate::types::UserActivitiesResponse, Error> {
-        let response = self
-            .transport
-            .request(
-                clientgen_runtime::reqwest::Method::GET,
-                "list_user_activities",
-                "/connect/api/v1/user_activities",
-            )
-            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("sort", params.sort.as_ref())
-            .query_opt("order", params.order.as_ref())
-            .query_opt("Data", params.data.as_ref())
-            .query_opt("Activity", params.activity.as_ref())
-            .query_opt("module", params.module.as_ref())
-            .query_opt("FROM~Timestamps", params.from_timestamps.as_ref())
-            .query_opt("TO~Timestamps", params.to_timestamps.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
-    }
+}
+
+/// Operations tagged `usage`: built with the feature `usage` (on by default).
+#[cfg(feature = "usage")]
+impl Client {
     /// Get storage usage
     ///
     /// Returns the data stored per day over the last 31 full UTC days, in GB, split by tenant
@@ -1321,6 +1288,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get ingestion per sensor
     ///
     /// Returns how much data each sensor sent in a time window. Restricted to Super Admin
@@ -1358,6 +1326,7 @@ impl Client {
         }
         response.json()
     }
+
     /// Get ingestion per connector
     ///
     /// Returns how much data each connector brought in during a time window. Restricted to
@@ -1395,11 +1364,16 @@ impl Client {
         }
         response.json()
     }
-    /// List connectors
+}
+
+/// Operations tagged `users`: built with the feature `users` (on by default).
+#[cfg(feature = "users")]
+impl Client {
+    /// List users
     ///
-    /// Returns the connectors configured for a tenant, or for every tenant, with their health.
+    /// Returns the local user accounts visible to the caller.
     ///
-    /// `GET /connect/api/v1/connectors` (operation `list_connectors`).
+    /// `GET /connect/api/v1/users` (operation `list_users`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -1409,19 +1383,15 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_connectors(
-        &self,
-        params: &crate::operations::ListConnectorsParams,
-    ) -> Result<crate::types::ConnectorListResponse, Error> {
+    pub async fn list_users(&self) -> Result<crate::types::UserListResponse, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "list_connectors",
-                "/connect/api/v1/connectors",
+                "list_users",
+                "/connect/api/v1/users",
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("cust_id", params.cust_id.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {
@@ -1429,11 +1399,125 @@ impl Client {
         }
         response.json()
     }
-    /// List data sensors
+
+    /// Get a user
     ///
-    /// Returns the data sensors of a tenant, or of every tenant, with their connection state.
+    /// Returns one user account.
     ///
-    /// `GET /connect/api/v1/data_sensors` (operation `list_data_sensors`).
+    /// `GET /connect/api/v1/users/{user_id}` (operation `get_user`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn get_user(
+        &self,
+        user_id: &str,
+    ) -> Result<crate::types::UserResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::GET,
+                "get_user",
+                "/connect/api/v1/users/{user_id}",
+            )
+            .path_param("user_id", user_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Delete a user
+    ///
+    /// Deletes a user account, and with it the account's API keys.
+    ///
+    /// `DELETE /connect/api/v1/users/{user_id}` (operation `delete_user`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn delete_user(
+        &self,
+        user_id: &str,
+    ) -> Result<crate::types::DeleteResult, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::DELETE,
+                "delete_user",
+                "/connect/api/v1/users/{user_id}",
+            )
+            .path_param("user_id", user_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// Change a user's privileges
+    ///
+    /// Assigns another privilege profile to a user account.
+    ///
+    /// `PATCH /connect/api/v1/users/{user_id}` (operation `update_user`).
+    ///
+    /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::Status` when the server answers any status but 200.
+    /// - `Error::Decode` when a success body does not match its declared type.
+    /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
+    /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
+    /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    pub async fn update_user(
+        &self,
+        user_id: &str,
+        body: &crate::types::UserUpdate,
+    ) -> Result<crate::types::UserResponse, Error> {
+        let response = self
+            .transport
+            .request(
+                clientgen_runtime::reqwest::Method::PATCH,
+                "update_user",
+                "/connect/api/v1/users/{user_id}",
+            )
+            .path_param("user_id", user_id)
+            .security(&["apiKeyJwt", "scopedApiKeyJwt"])
+            .json(body)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        response.json()
+    }
+
+    /// List user activities
+    ///
+    /// Searches the audit log of what user accounts did in the console and through the API
+    /// (for example adding a user). A time window needs both `FROM~Timestamps` and
+    /// `TO~Timestamps`, at most seven days apart; without one the API looks only a short,
+    /// undocumented time back.
+    ///
+    /// `GET /connect/api/v1/user_activities` (operation `list_user_activities`).
     ///
     /// Accepts only the security scheme(s) `apiKeyJwt`, `scopedApiKeyJwt`: a client built with other credentials gets `Error::Auth` without sending anything.
     ///
@@ -1443,19 +1527,25 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_data_sensors(
+    pub async fn list_user_activities(
         &self,
-        params: &crate::operations::ListDataSensorsParams,
-    ) -> Result<crate::types::DataSensorListResponse, Error> {
+        params: &crate::operations::ListUserActivitiesParams,
+    ) -> Result<crate::types::UserActivitiesResponse, Error> {
         let response = self
             .transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
-                "list_data_sensors",
-                "/connect/api/v1/data_sensors",
+                "list_user_activities",
+                "/connect/api/v1/user_activities",
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .query_opt("cust_id", params.cust_id.as_ref())
+            .query_opt("sort", params.sort.as_ref())
+            .query_opt("order", params.order.as_ref())
+            .query_opt("Data", params.data.as_ref())
+            .query_opt("Activity", params.activity.as_ref())
+            .query_opt("module", params.module.as_ref())
+            .query_opt("FROM~Timestamps", params.from_timestamps.as_ref())
+            .query_opt("TO~Timestamps", params.to_timestamps.as_ref())
             .send()
             .await?;
         if !response.status().is_success() {

@@ -22,7 +22,23 @@
 //!     assert_eq!(fake.list_cases().calls().len(), 1);
 //! }
 //! ```
-use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+
+use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+
+#[cfg(
+    any(
+        feature = "alerts",
+        feature = "auth",
+        feature = "cases",
+        feature = "collection",
+        feature = "incidents",
+        feature = "tenants",
+        feature = "usage",
+        feature = "users"
+    )
+)]
+use clientgen_runtime::fake::{Answers, Reply};
+
 /// The operations: id, method and path template.
 const ROUTES: &[Route] = &[
     Route::new("get_access_token", "POST", "/connect/api/v1/access_token"),
@@ -76,11 +92,13 @@ const ROUTES: &[Route] = &[
     Route::new("list_connectors", "GET", "/connect/api/v1/connectors"),
     Route::new("list_data_sensors", "GET", "/connect/api/v1/data_sensors"),
 ];
+
 /// Where the client's credentials are exchanged for a token.
 const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[
     TokenEndpoint::new("connect/api/v1/access_token", "access_token"),
 ];
-///A fake of the Stellar Cyber public API for tests, on 127.0.0.1.
+
+/// A fake of the Stellar Cyber public API for tests, on 127.0.0.1.
 ///
 /// Every operation answers `501 Not Implemented`, naming itself, until its method here
 /// says what it answers.
@@ -88,6 +106,7 @@ const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[
 pub struct FakeApi {
     server: FakeServer,
 }
+
 impl FakeApi {
     /// Starts the fake on a free port of 127.0.0.1.
     pub async fn start() -> Self {
@@ -95,65 +114,88 @@ impl FakeApi {
             server: FakeServer::start(ROUTES, None, TOKEN_ENDPOINTS).await,
         }
     }
+
     /// Its base URL, `http://127.0.0.1:<port>`.
     pub fn uri(&self) -> String {
         self.server.uri()
     }
-    ///A builder of a client of the fake, with credentials it accepts (`api_key_exchange("fake-user", "fake-api-key")`): set timeouts or retries, then build.
+
+    /// A builder of a client of the fake, with credentials it accepts (`api_key_exchange("fake-user", "fake-api-key")`): set timeouts or retries, then build.
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder()
             .base_url(self.server.uri())
             .api_key_exchange("fake-user", "fake-api-key")
     }
+
     /// A client of the fake.
     pub fn client(&self) -> crate::Client {
         self.client_builder().build().expect("a client of a fake on 127.0.0.1 builds")
     }
+
     /// Every call received, in arrival order (token requests included).
     pub fn calls(&self) -> Vec<Call> {
         self.server.calls()
     }
+
     /// The server: calls per operation, reset, the wiremock server underneath.
     pub fn server(&self) -> &FakeServer {
         &self.server
     }
-    ///Sets what `POST /connect/api/v1/access_token` ([`Client::get_access_token`](crate::Client::get_access_token)) answers, or reads the calls it received.
+
+    #[cfg(feature = "auth")]
+    /// Sets what `POST /connect/api/v1/access_token` ([`Client::get_access_token`](crate::Client::get_access_token)) answers, or reads the calls it received.
     pub fn get_access_token(&self) -> Answers<'_, crate::types::AccessToken> {
         self.server.answers("get_access_token", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/cases` ([`Client::list_cases`](crate::Client::list_cases)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/api/v1/cases` ([`Client::list_cases`](crate::Client::list_cases)) answers, or reads the calls it received.
     pub fn list_cases(&self) -> Answers<'_, crate::types::CaseListResponse> {
         self.server.answers("list_cases", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/api/v1/cases` ([`Client::update_case_legacy`](crate::Client::update_case_legacy)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /connect/api/v1/cases` ([`Client::update_case_legacy`](crate::Client::update_case_legacy)) answers, or reads the calls it received.
     pub fn update_case_legacy(
         &self,
     ) -> Answers<'_, crate::types::CaseResponse, crate::types::LegacyCaseUpdate> {
         self.server.answers("update_case_legacy", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/cases/{case_id}` ([`Client::get_case`](crate::Client::get_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/api/v1/cases/{case_id}` ([`Client::get_case`](crate::Client::get_case)) answers, or reads the calls it received.
     pub fn get_case(&self) -> Answers<'_, crate::types::CaseResponse> {
         self.server.answers("get_case", |value| Reply::json(200, value))
     }
-    ///Sets what `PUT /connect/api/v1/cases/{case_id}` ([`Client::update_case`](crate::Client::update_case)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `PUT /connect/api/v1/cases/{case_id}` ([`Client::update_case`](crate::Client::update_case)) answers, or reads the calls it received.
     pub fn update_case(
         &self,
     ) -> Answers<'_, crate::types::CaseResponse, crate::types::CaseUpdate> {
         self.server.answers("update_case", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/cases/{case_id}/alerts` ([`Client::list_case_alerts`](crate::Client::list_case_alerts)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/api/v1/cases/{case_id}/alerts` ([`Client::list_case_alerts`](crate::Client::list_case_alerts)) answers, or reads the calls it received.
     pub fn list_case_alerts(&self) -> Answers<'_, crate::types::CaseAlertsResponse> {
         self.server.answers("list_case_alerts", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/cases/{case_id}/summary` ([`Client::get_case_summary`](crate::Client::get_case_summary)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/api/v1/cases/{case_id}/summary` ([`Client::get_case_summary`](crate::Client::get_case_summary)) answers, or reads the calls it received.
     pub fn get_case_summary(&self) -> Answers<'_, crate::types::CaseSummaryResponse> {
         self.server.answers("get_case_summary", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/cases/{case_id}/comments` ([`Client::list_case_comments`](crate::Client::list_case_comments)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/api/v1/cases/{case_id}/comments` ([`Client::list_case_comments`](crate::Client::list_case_comments)) answers, or reads the calls it received.
     pub fn list_case_comments(&self) -> Answers<'_, crate::types::CaseCommentsResponse> {
         self.server.answers("list_case_comments", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/api/v1/cases/{case_id}/comments` ([`Client::add_case_comment`](crate::Client::add_case_comment)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `POST /connect/api/v1/cases/{case_id}/comments` ([`Client::add_case_comment`](crate::Client::add_case_comment)) answers, or reads the calls it received.
     pub fn add_case_comment(
         &self,
     ) -> Answers<
@@ -163,33 +205,45 @@ impl FakeApi {
     > {
         self.server.answers("add_case_comment", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/cases/{case_id}/observables` ([`Client::get_case_observables`](crate::Client::get_case_observables)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/api/v1/cases/{case_id}/observables` ([`Client::get_case_observables`](crate::Client::get_case_observables)) answers, or reads the calls it received.
     pub fn get_case_observables(
         &self,
     ) -> Answers<'_, crate::types::CaseObservablesResponse> {
         self.server.answers("get_case_observables", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/cases/{case_id}/scores` ([`Client::get_case_scores`](crate::Client::get_case_scores)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/api/v1/cases/{case_id}/scores` ([`Client::get_case_scores`](crate::Client::get_case_scores)) answers, or reads the calls it received.
     pub fn get_case_scores(&self) -> Answers<'_, crate::types::CaseScoresResponse> {
         self.server.answers("get_case_scores", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/cases/{case_id}/activities` ([`Client::get_case_activities`](crate::Client::get_case_activities)) answers, or reads the calls it received.
+
+    #[cfg(feature = "cases")]
+    /// Sets what `GET /connect/api/v1/cases/{case_id}/activities` ([`Client::get_case_activities`](crate::Client::get_case_activities)) answers, or reads the calls it received.
     pub fn get_case_activities(
         &self,
     ) -> Answers<'_, crate::types::CaseActivitiesResponse> {
         self.server.answers("get_case_activities", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/incidents` ([`Client::list_incidents`](crate::Client::list_incidents)) answers, or reads the calls it received.
+
+    #[cfg(feature = "incidents")]
+    /// Sets what `GET /connect/api/v1/incidents` ([`Client::list_incidents`](crate::Client::list_incidents)) answers, or reads the calls it received.
     pub fn list_incidents(&self) -> Answers<'_, crate::types::IncidentListResponse> {
         self.server.answers("list_incidents", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/api/v1/incidents` ([`Client::update_incident`](crate::Client::update_incident)) answers, or reads the calls it received.
+
+    #[cfg(feature = "incidents")]
+    /// Sets what `POST /connect/api/v1/incidents` ([`Client::update_incident`](crate::Client::update_incident)) answers, or reads the calls it received.
     pub fn update_incident(
         &self,
     ) -> Answers<'_, crate::types::CaseResponse, crate::types::IncidentUpdate> {
         self.server.answers("update_incident", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/api/v1/security_events/{index}/{id}` ([`Client::update_security_event`](crate::Client::update_security_event)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `POST /connect/api/v1/security_events/{index}/{id}` ([`Client::update_security_event`](crate::Client::update_security_event)) answers, or reads the calls it received.
     pub fn update_security_event(
         &self,
     ) -> Answers<
@@ -199,7 +253,9 @@ impl FakeApi {
     > {
         self.server.answers("update_security_event", |value| Reply::json(200, value))
     }
-    ///Sets what `POST /connect/api/update_ser` ([`Client::update_security_event_legacy`](crate::Client::update_security_event_legacy)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `POST /connect/api/update_ser` ([`Client::update_security_event_legacy`](crate::Client::update_security_event_legacy)) answers, or reads the calls it received.
     pub fn update_security_event_legacy(
         &self,
     ) -> Answers<
@@ -210,73 +266,101 @@ impl FakeApi {
         self.server
             .answers("update_security_event_legacy", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/data/{index}/_search` ([`Client::search_data`](crate::Client::search_data)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `GET /connect/api/data/{index}/_search` ([`Client::search_data`](crate::Client::search_data)) answers, or reads the calls it received.
     pub fn search_data(&self) -> Answers<'_, crate::types::SearchResponse> {
         self.server.answers("search_data", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/data/_search/scroll` ([`Client::scroll_data`](crate::Client::scroll_data)) answers, or reads the calls it received.
+
+    #[cfg(feature = "alerts")]
+    /// Sets what `GET /connect/api/data/_search/scroll` ([`Client::scroll_data`](crate::Client::scroll_data)) answers, or reads the calls it received.
     pub fn scroll_data(
         &self,
     ) -> Answers<'_, crate::types::SearchResponse, crate::types::ScrollRequest> {
         self.server.answers("scroll_data", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/tenants` ([`Client::list_tenants`](crate::Client::list_tenants)) answers, or reads the calls it received.
+
+    #[cfg(feature = "tenants")]
+    /// Sets what `GET /connect/api/v1/tenants` ([`Client::list_tenants`](crate::Client::list_tenants)) answers, or reads the calls it received.
     pub fn list_tenants(&self) -> Answers<'_, crate::types::TenantListResponse> {
         self.server.answers("list_tenants", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/tenants/{tenant_id}` ([`Client::get_tenant`](crate::Client::get_tenant)) answers, or reads the calls it received.
+
+    #[cfg(feature = "tenants")]
+    /// Sets what `GET /connect/api/v1/tenants/{tenant_id}` ([`Client::get_tenant`](crate::Client::get_tenant)) answers, or reads the calls it received.
     pub fn get_tenant(&self) -> Answers<'_, crate::types::TenantResponse> {
         self.server.answers("get_tenant", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/users` ([`Client::list_users`](crate::Client::list_users)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `GET /connect/api/v1/users` ([`Client::list_users`](crate::Client::list_users)) answers, or reads the calls it received.
     pub fn list_users(&self) -> Answers<'_, crate::types::UserListResponse> {
         self.server.answers("list_users", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/users/{user_id}` ([`Client::get_user`](crate::Client::get_user)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `GET /connect/api/v1/users/{user_id}` ([`Client::get_user`](crate::Client::get_user)) answers, or reads the calls it received.
     pub fn get_user(&self) -> Answers<'_, crate::types::UserResponse> {
         self.server.answers("get_user", |value| Reply::json(200, value))
     }
-    ///Sets what `DELETE /connect/api/v1/users/{user_id}` ([`Client::delete_user`](crate::Client::delete_user)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `DELETE /connect/api/v1/users/{user_id}` ([`Client::delete_user`](crate::Client::delete_user)) answers, or reads the calls it received.
     pub fn delete_user(&self) -> Answers<'_, crate::types::DeleteResult> {
         self.server.answers("delete_user", |value| Reply::json(200, value))
     }
-    ///Sets what `PATCH /connect/api/v1/users/{user_id}` ([`Client::update_user`](crate::Client::update_user)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `PATCH /connect/api/v1/users/{user_id}` ([`Client::update_user`](crate::Client::update_user)) answers, or reads the calls it received.
     pub fn update_user(
         &self,
     ) -> Answers<'_, crate::types::UserResponse, crate::types::UserUpdate> {
         self.server.answers("update_user", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/user_activities` ([`Client::list_user_activities`](crate::Client::list_user_activities)) answers, or reads the calls it received.
+
+    #[cfg(feature = "users")]
+    /// Sets what `GET /connect/api/v1/user_activities` ([`Client::list_user_activities`](crate::Client::list_user_activities)) answers, or reads the calls it received.
     pub fn list_user_activities(
         &self,
     ) -> Answers<'_, crate::types::UserActivitiesResponse> {
         self.server.answers("list_user_activities", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/storage-usages` ([`Client::list_storage_usages`](crate::Client::list_storage_usages)) answers, or reads the calls it received.
+
+    #[cfg(feature = "usage")]
+    /// Sets what `GET /connect/api/v1/storage-usages` ([`Client::list_storage_usages`](crate::Client::list_storage_usages)) answers, or reads the calls it received.
     pub fn list_storage_usages(
         &self,
     ) -> Answers<'_, crate::types::StorageUsageResponse> {
         self.server.answers("list_storage_usages", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/ingestion-stats/sensor` ([`Client::get_sensor_ingestion_stats`](crate::Client::get_sensor_ingestion_stats)) answers, or reads the calls it received.
+
+    #[cfg(feature = "usage")]
+    /// Sets what `GET /connect/api/v1/ingestion-stats/sensor` ([`Client::get_sensor_ingestion_stats`](crate::Client::get_sensor_ingestion_stats)) answers, or reads the calls it received.
     pub fn get_sensor_ingestion_stats(
         &self,
     ) -> Answers<'_, crate::types::IngestionStatsResponse> {
         self.server
             .answers("get_sensor_ingestion_stats", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/ingestion-stats/connector` ([`Client::get_connector_ingestion_stats`](crate::Client::get_connector_ingestion_stats)) answers, or reads the calls it received.
+
+    #[cfg(feature = "usage")]
+    /// Sets what `GET /connect/api/v1/ingestion-stats/connector` ([`Client::get_connector_ingestion_stats`](crate::Client::get_connector_ingestion_stats)) answers, or reads the calls it received.
     pub fn get_connector_ingestion_stats(
         &self,
     ) -> Answers<'_, crate::types::IngestionStatsResponse> {
         self.server
             .answers("get_connector_ingestion_stats", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/connectors` ([`Client::list_connectors`](crate::Client::list_connectors)) answers, or reads the calls it received.
+
+    #[cfg(feature = "collection")]
+    /// Sets what `GET /connect/api/v1/connectors` ([`Client::list_connectors`](crate::Client::list_connectors)) answers, or reads the calls it received.
     pub fn list_connectors(&self) -> Answers<'_, crate::types::ConnectorListResponse> {
         self.server.answers("list_connectors", |value| Reply::json(200, value))
     }
-    ///Sets what `GET /connect/api/v1/data_sensors` ([`Client::list_data_sensors`](crate::Client::list_data_sensors)) answers, or reads the calls it received.
+
+    #[cfg(feature = "collection")]
+    /// Sets what `GET /connect/api/v1/data_sensors` ([`Client::list_data_sensors`](crate::Client::list_data_sensors)) answers, or reads the calls it received.
     pub fn list_data_sensors(
         &self,
     ) -> Answers<'_, crate::types::DataSensorListResponse> {

@@ -2,7 +2,9 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Parameters and responses of individual operations.
-///Query and header parameters of [`Client::get_access_token`](crate::Client::get_access_token).
+
+/// Query and header parameters of [`Client::get_access_token`](crate::Client::get_access_token).
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAccessTokenParams {
     /// One-time password, for accounts with multi-factor authentication.
@@ -10,7 +12,9 @@ pub struct GetAccessTokenParams {
     /// Sent as `otp`.
     pub otp: Option<String>,
 }
-///Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+
+/// Query and header parameters of [`Client::list_cases`](crate::Client::list_cases).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCasesParams {
     /// Keeps only the cases of this tenant (its `cust_id`).
@@ -94,7 +98,9 @@ pub struct ListCasesParams {
     /// Sent as `format_summary`.
     pub format_summary: Option<bool>,
 }
-///Query and header parameters of [`Client::update_case_legacy`](crate::Client::update_case_legacy).
+
+/// Query and header parameters of [`Client::update_case_legacy`](crate::Client::update_case_legacy).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateCaseLegacyParams {
     /// Identifier (`_id`) of the case to update.
@@ -102,13 +108,17 @@ pub struct UpdateCaseLegacyParams {
     /// Sent as `id`.
     pub id: crate::types::CaseId,
 }
+
+#[cfg(feature = "cases")]
 impl UpdateCaseLegacyParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: crate::types::CaseId) -> Self {
         Self { id }
     }
 }
-///Query and header parameters of [`Client::list_case_alerts`](crate::Client::list_case_alerts).
+
+/// Query and header parameters of [`Client::list_case_alerts`](crate::Client::list_case_alerts).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCaseAlertsParams {
     /// Maximum number of alerts to return (at most 50).
@@ -120,7 +130,9 @@ pub struct ListCaseAlertsParams {
     /// Sent as `skip`.
     pub skip: Option<i64>,
 }
-///Query and header parameters of [`Client::get_case_summary`](crate::Client::get_case_summary).
+
+/// Query and header parameters of [`Client::get_case_summary`](crate::Client::get_case_summary).
+#[cfg(feature = "cases")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCaseSummaryParams {
     /// Returns the summary as formatted, line-broken text.
@@ -128,7 +140,9 @@ pub struct GetCaseSummaryParams {
     /// Sent as `formatted`.
     pub formatted: Option<bool>,
 }
-///Query and header parameters of [`Client::list_incidents`](crate::Client::list_incidents).
+
+/// Query and header parameters of [`Client::list_incidents`](crate::Client::list_incidents).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIncidentsParams {
     /// Keeps only the cases of this tenant (its `cust_id`).
@@ -204,7 +218,9 @@ pub struct ListIncidentsParams {
     /// Sent as `ticket_id`.
     pub ticket_id: Option<i64>,
 }
-///Query and header parameters of [`Client::update_incident`](crate::Client::update_incident).
+
+/// Query and header parameters of [`Client::update_incident`](crate::Client::update_incident).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateIncidentParams {
     /// Identifier (`_id`) of the case to update.
@@ -212,13 +228,17 @@ pub struct UpdateIncidentParams {
     /// Sent as `id`.
     pub id: crate::types::CaseId,
 }
+
+#[cfg(feature = "incidents")]
 impl UpdateIncidentParams {
     /// Creates the parameters from the required ones; the others start empty.
     pub fn new(id: crate::types::CaseId) -> Self {
         Self { id }
     }
 }
-///Query and header parameters of [`Client::search_data`](crate::Client::search_data).
+
+/// Query and header parameters of [`Client::search_data`](crate::Client::search_data).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchDataParams {
     /// Lucene query string.
@@ -234,7 +254,9 @@ pub struct SearchDataParams {
     /// Sent as `scroll`.
     pub scroll: Option<String>,
 }
-///Query and header parameters of [`Client::list_tenants`](crate::Client::list_tenants).
+
+/// Query and header parameters of [`Client::list_tenants`](crate::Client::list_tenants).
+#[cfg(feature = "tenants")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTenantsParams {
     /// Members to return for each tenant (others are left out).
@@ -242,7 +264,9 @@ pub struct ListTenantsParams {
     /// Sent as `fields`.
     pub fields: Option<Vec<String>>,
 }
-///Query and header parameters of [`Client::list_user_activities`](crate::Client::list_user_activities).
+
+/// Query and header parameters of [`Client::list_user_activities`](crate::Client::list_user_activities).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserActivitiesParams {
     /// Member to sort by; clients use `Timestamps`.
@@ -274,7 +298,9 @@ pub struct ListUserActivitiesParams {
     /// Sent as `TO~Timestamps`.
     pub to_timestamps: Option<i64>,
 }
-///Query and header parameters of [`Client::list_storage_usages`](crate::Client::list_storage_usages).
+
+/// Query and header parameters of [`Client::list_storage_usages`](crate::Client::list_storage_usages).
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListStorageUsagesParams {
     /// How each day's usage is split.
@@ -286,7 +312,9 @@ pub struct ListStorageUsagesParams {
     /// Sent as `cust_id`.
     pub cust_id: Option<String>,
 }
-///Query and header parameters of [`Client::get_sensor_ingestion_stats`](crate::Client::get_sensor_ingestion_stats).
+
+/// Query and header parameters of [`Client::get_sensor_ingestion_stats`](crate::Client::get_sensor_ingestion_stats).
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSensorIngestionStatsParams {
     /// Tenant identifier; without it, every tenant the caller can see.
@@ -302,7 +330,9 @@ pub struct GetSensorIngestionStatsParams {
     /// Sent as `end_time`.
     pub end_time: Option<i64>,
 }
-///Query and header parameters of [`Client::get_connector_ingestion_stats`](crate::Client::get_connector_ingestion_stats).
+
+/// Query and header parameters of [`Client::get_connector_ingestion_stats`](crate::Client::get_connector_ingestion_stats).
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetConnectorIngestionStatsParams {
     /// Tenant identifier; without it, every tenant the caller can see.
@@ -318,7 +348,9 @@ pub struct GetConnectorIngestionStatsParams {
     /// Sent as `end_time`.
     pub end_time: Option<i64>,
 }
-///Query and header parameters of [`Client::list_connectors`](crate::Client::list_connectors).
+
+/// Query and header parameters of [`Client::list_connectors`](crate::Client::list_connectors).
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConnectorsParams {
     /// Tenant identifier; without it, every tenant the caller can see.
@@ -326,7 +358,9 @@ pub struct ListConnectorsParams {
     /// Sent as `cust_id`.
     pub cust_id: Option<String>,
 }
-///Query and header parameters of [`Client::list_data_sensors`](crate::Client::list_data_sensors).
+
+/// Query and header parameters of [`Client::list_data_sensors`](crate::Client::list_data_sensors).
+#[cfg(feature = "collection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDataSensorsParams {
     /// Tenant identifier; without it, every tenant the caller can see.

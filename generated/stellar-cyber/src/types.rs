@@ -2,22 +2,23 @@
 // Do not edit it by hand: change the spec and run `cargo xtask regen`.
 
 //! Data types of the API, one per schema of the spec.
+
 /// A JWT and its expiry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "auth")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccessToken {
     /// The JWT, sent as `Authorization: Bearer <JWT>`.
     pub access_token: String,
     /// When the JWT expires, in Unix seconds (ten minutes after it was issued).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exp: Option<i64>,
     /// Kind of token, when reported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "auth")]
 impl AccessToken {
     /// Creates a value from its required members; the others start empty.
     pub fn new(access_token: String) -> Self {
@@ -29,243 +30,243 @@ impl AccessToken {
         }
     }
 }
+
+#[cfg(feature = "auth")]
+impl serde::Serialize for AccessToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("access_token", &self.access_token)
+            .optional("exp", &self.exp)
+            .optional("token_type", &self.token_type)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "auth")]
 impl<'de> serde::Deserialize<'de> for AccessToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AccessToken;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AccessToken object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessToken, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "access_token" => key.read_once(&mut field_0, &mut map)?,
-                        "exp" => key.read_once(&mut field_1, &mut map)?,
-                        "token_type" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AccessToken {
-                    access_token: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("access_token"))?,
-                    exp: field_1.unwrap_or_default(),
-                    token_type: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "auth")]
+impl<'de> clientgen_runtime::de::Object<'de> for AccessToken {
+    const EXPECTING: &'static str = "an AccessToken object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut access_token = None;
+        let mut exp = None;
+        let mut token_type = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "access_token" => members.read(&key, &mut access_token),
+                "exp" => members.read(&key, &mut exp),
+                "token_type" => members.read(&key, &mut token_type),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            access_token: clientgen_runtime::de::required(access_token, "access_token")?,
+            exp: exp.unwrap_or_default(),
+            token_type: token_type.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An alert ("Interflow" record). Times are epoch milliseconds. Besides the members below,
 /// alerts carry subobjects specific to their source; every member is kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Alert {
     /// Identifier of the alert's tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenantid: Option<String>,
     /// Name of the alert's tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     /// Score of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_score: Option<f64>,
     /// Workflow status of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_status: Option<String>,
     /// Severity of the alert, from 0 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<f64>,
     /// Confidence in the detection, from 0 to 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fidelity: Option<f64>,
     /// Threat intelligence score of the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threat_score: Option<f64>,
     /// Time of the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// When the alert was stored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_time: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xdr_event: Option<XdrEvent>,
     /// Member that triggered the detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_field: Option<String>,
     /// Members that triggered the detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_fields: Option<Vec<String>>,
     /// Value that triggered the detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_value: Option<String>,
     /// Values that triggered the detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_values: Option<Vec<String>>,
     /// Source IP address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub srcip: Option<String>,
     /// Geolocation of the source address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub srcip_geo: Option<serde_json::Map<String, serde_json::Value>>,
     /// Class of the underlying record.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg_class: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg_origin: Option<MsgOrigin>,
     /// Name of the engine that raised the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub engid_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stellar: Option<StellarStatus>,
     /// Index of the record the alert was raised from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orig_index: Option<String>,
     /// Identifier of the record the alert was raised from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orig_id: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for Alert {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("tenantid", &self.tenantid)
+            .optional("tenant_name", &self.tenant_name)
+            .optional("event_score", &self.event_score)
+            .optional("event_status", &self.event_status)
+            .optional("severity", &self.severity)
+            .optional("fidelity", &self.fidelity)
+            .optional("threat_score", &self.threat_score)
+            .optional("timestamp", &self.timestamp)
+            .optional("write_time", &self.write_time)
+            .optional("xdr_event", &self.xdr_event)
+            .optional("detected_field", &self.detected_field)
+            .optional("detected_fields", &self.detected_fields)
+            .optional("detected_value", &self.detected_value)
+            .optional("detected_values", &self.detected_values)
+            .optional("srcip", &self.srcip)
+            .optional("srcip_geo", &self.srcip_geo)
+            .optional("msg_class", &self.msg_class)
+            .optional("msg_origin", &self.msg_origin)
+            .optional("engid_name", &self.engid_name)
+            .optional("stellar", &self.stellar)
+            .optional("orig_index", &self.orig_index)
+            .optional("orig_id", &self.orig_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Alert;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Alert object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Alert, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<f64>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<f64>> = None;
-                let mut field_5: Option<Option<f64>> = None;
-                let mut field_6: Option<Option<f64>> = None;
-                let mut field_7: Option<Option<i64>> = None;
-                let mut field_8: Option<Option<i64>> = None;
-                let mut field_9: Option<Option<XdrEvent>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<Vec<String>>> = None;
-                let mut field_12: Option<Option<String>> = None;
-                let mut field_13: Option<Option<Vec<String>>> = None;
-                let mut field_14: Option<Option<String>> = None;
-                let mut field_15: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field_16: Option<Option<String>> = None;
-                let mut field_17: Option<Option<MsgOrigin>> = None;
-                let mut field_18: Option<Option<String>> = None;
-                let mut field_19: Option<Option<StellarStatus>> = None;
-                let mut field_20: Option<Option<String>> = None;
-                let mut field_21: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "tenantid" => key.read_once(&mut field_0, &mut map)?,
-                        "tenant_name" => key.read_once(&mut field_1, &mut map)?,
-                        "event_score" => key.read_once(&mut field_2, &mut map)?,
-                        "event_status" => key.read_once(&mut field_3, &mut map)?,
-                        "severity" => key.read_once(&mut field_4, &mut map)?,
-                        "fidelity" => key.read_once(&mut field_5, &mut map)?,
-                        "threat_score" => key.read_once(&mut field_6, &mut map)?,
-                        "timestamp" => key.read_once(&mut field_7, &mut map)?,
-                        "write_time" => key.read_once(&mut field_8, &mut map)?,
-                        "xdr_event" => key.read_once(&mut field_9, &mut map)?,
-                        "detected_field" => key.read_once(&mut field_10, &mut map)?,
-                        "detected_fields" => key.read_once(&mut field_11, &mut map)?,
-                        "detected_value" => key.read_once(&mut field_12, &mut map)?,
-                        "detected_values" => key.read_once(&mut field_13, &mut map)?,
-                        "srcip" => key.read_once(&mut field_14, &mut map)?,
-                        "srcip_geo" => key.read_once(&mut field_15, &mut map)?,
-                        "msg_class" => key.read_once(&mut field_16, &mut map)?,
-                        "msg_origin" => key.read_once(&mut field_17, &mut map)?,
-                        "engid_name" => key.read_once(&mut field_18, &mut map)?,
-                        "stellar" => key.read_once(&mut field_19, &mut map)?,
-                        "orig_index" => key.read_once(&mut field_20, &mut map)?,
-                        "orig_id" => key.read_once(&mut field_21, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Alert {
-                    tenantid: field_0.unwrap_or_default(),
-                    tenant_name: field_1.unwrap_or_default(),
-                    event_score: field_2.unwrap_or_default(),
-                    event_status: field_3.unwrap_or_default(),
-                    severity: field_4.unwrap_or_default(),
-                    fidelity: field_5.unwrap_or_default(),
-                    threat_score: field_6.unwrap_or_default(),
-                    timestamp: field_7.unwrap_or_default(),
-                    write_time: field_8.unwrap_or_default(),
-                    xdr_event: field_9.unwrap_or_default(),
-                    detected_field: field_10.unwrap_or_default(),
-                    detected_fields: field_11.unwrap_or_default(),
-                    detected_value: field_12.unwrap_or_default(),
-                    detected_values: field_13.unwrap_or_default(),
-                    srcip: field_14.unwrap_or_default(),
-                    srcip_geo: field_15.unwrap_or_default(),
-                    msg_class: field_16.unwrap_or_default(),
-                    msg_origin: field_17.unwrap_or_default(),
-                    engid_name: field_18.unwrap_or_default(),
-                    stellar: field_19.unwrap_or_default(),
-                    orig_index: field_20.unwrap_or_default(),
-                    orig_id: field_21.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for Alert {
+    const EXPECTING: &'static str = "an Alert object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut tenantid = None;
+        let mut tenant_name = None;
+        let mut event_score = None;
+        let mut event_status = None;
+        let mut severity = None;
+        let mut fidelity = None;
+        let mut threat_score = None;
+        let mut timestamp = None;
+        let mut write_time = None;
+        let mut xdr_event = None;
+        let mut detected_field = None;
+        let mut detected_fields = None;
+        let mut detected_value = None;
+        let mut detected_values = None;
+        let mut srcip = None;
+        let mut srcip_geo = None;
+        let mut msg_class = None;
+        let mut msg_origin = None;
+        let mut engid_name = None;
+        let mut stellar = None;
+        let mut orig_index = None;
+        let mut orig_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "tenantid" => members.read(&key, &mut tenantid),
+                "tenant_name" => members.read(&key, &mut tenant_name),
+                "event_score" => members.read(&key, &mut event_score),
+                "event_status" => members.read(&key, &mut event_status),
+                "severity" => members.read(&key, &mut severity),
+                "fidelity" => members.read(&key, &mut fidelity),
+                "threat_score" => members.read(&key, &mut threat_score),
+                "timestamp" => members.read(&key, &mut timestamp),
+                "write_time" => members.read(&key, &mut write_time),
+                "xdr_event" => members.read(&key, &mut xdr_event),
+                "detected_field" => members.read(&key, &mut detected_field),
+                "detected_fields" => members.read(&key, &mut detected_fields),
+                "detected_value" => members.read(&key, &mut detected_value),
+                "detected_values" => members.read(&key, &mut detected_values),
+                "srcip" => members.read(&key, &mut srcip),
+                "srcip_geo" => members.read(&key, &mut srcip_geo),
+                "msg_class" => members.read(&key, &mut msg_class),
+                "msg_origin" => members.read(&key, &mut msg_origin),
+                "engid_name" => members.read(&key, &mut engid_name),
+                "stellar" => members.read(&key, &mut stellar),
+                "orig_index" => members.read(&key, &mut orig_index),
+                "orig_id" => members.read(&key, &mut orig_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            tenantid: tenantid.unwrap_or_default(),
+            tenant_name: tenant_name.unwrap_or_default(),
+            event_score: event_score.unwrap_or_default(),
+            event_status: event_status.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            fidelity: fidelity.unwrap_or_default(),
+            threat_score: threat_score.unwrap_or_default(),
+            timestamp: timestamp.unwrap_or_default(),
+            write_time: write_time.unwrap_or_default(),
+            xdr_event: xdr_event.unwrap_or_default(),
+            detected_field: detected_field.unwrap_or_default(),
+            detected_fields: detected_fields.unwrap_or_default(),
+            detected_value: detected_value.unwrap_or_default(),
+            detected_values: detected_values.unwrap_or_default(),
+            srcip: srcip.unwrap_or_default(),
+            srcip_geo: srcip_geo.unwrap_or_default(),
+            msg_class: msg_class.unwrap_or_default(),
+            msg_origin: msg_origin.unwrap_or_default(),
+            engid_name: engid_name.unwrap_or_default(),
+            stellar: stellar.unwrap_or_default(),
+            orig_index: orig_index.unwrap_or_default(),
+            orig_id: orig_id.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An alert as the Elasticsearch document that stores it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertDocument {
     /// Elasticsearch identifier of the alert.
-    #[serde(rename = "_id")]
     pub id: String,
     /// Index holding the alert.
-    #[serde(rename = "_index")]
     pub index: String,
-    #[serde(rename = "_source")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Alert>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl AlertDocument {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: String, index: String) -> Self {
@@ -277,52 +278,56 @@ impl AlertDocument {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for AlertDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("_id", &self.id)
+            .member("_index", &self.index)
+            .optional("_source", &self.source)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for AlertDocument {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = AlertDocument;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AlertDocument object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AlertDocument, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<Alert>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "_id" => key.read_once(&mut field_0, &mut map)?,
-                        "_index" => key.read_once(&mut field_1, &mut map)?,
-                        "_source" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(AlertDocument {
-                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
-                    index: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
-                    source: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for AlertDocument {
+    const EXPECTING: &'static str = "an AlertDocument object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut index = None;
+        let mut source = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "_id" => members.read(&key, &mut id),
+                "_index" => members.read(&key, &mut index),
+                "_source" => members.read(&key, &mut source),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: clientgen_runtime::de::required(id, "_id")?,
+            index: clientgen_runtime::de::required(index, "_index")?,
+            source: source.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Workflow status of an alert.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertStatus {
@@ -337,6 +342,8 @@ pub enum AlertStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "alerts")]
 impl AlertStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -349,6 +356,8 @@ impl AlertStatus {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
 impl From<&str> for AlertStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -360,21 +369,29 @@ impl From<&str> for AlertStatus {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
 impl std::fmt::Display for AlertStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "alerts")]
 impl clientgen_runtime::ToParam for AlertStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "alerts")]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -382,87 +399,64 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A case: alerts grouped by the correlation engine (or by hand) for one investigation.
 /// Times are epoch milliseconds. Members not listed here are kept.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(any(feature = "cases", feature = "incidents"))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Case {
-    #[serde(rename = "_id")]
     pub id: CaseId,
     /// Sequential ticket number shown in the console.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<i64>,
     /// Name of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaseStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Severity>,
     /// Risk score of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Risk score under its legacy name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub incident_score: Option<f64>,
     /// Number of alerts in the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Identifier of the user the case is assigned to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<Option<String>>,
     /// Name of the user the case is assigned to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_name: Option<Option<String>>,
     /// Tags on the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Revision number, raised by every change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// When the case was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// When the case was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<i64>,
     /// Time of the case's first alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Time of the case's last alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_timestamp: Option<i64>,
     /// When the case was closed, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<Option<i64>>,
     /// When the case was first acknowledged, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<Option<i64>>,
     /// Who created the case (`System` for the correlation engine).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Who changed the case last.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
     /// Identifier of the case's tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cust_id: Option<String>,
     /// Name of the case's tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<CaseResolution>,
     /// Generated summary, present when asked for with `include_summary`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<CaseMetadata>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl Case {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: CaseId) -> Self {
@@ -497,129 +491,158 @@ impl Case {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
+impl serde::Serialize for Case {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("_id", &self.id)
+            .optional("ticket_id", &self.ticket_id)
+            .optional("name", &self.name)
+            .optional("status", &self.status)
+            .optional("severity", &self.severity)
+            .optional("priority", &self.priority)
+            .optional("score", &self.score)
+            .optional("incident_score", &self.incident_score)
+            .optional("size", &self.size)
+            .optional("assignee", &self.assignee)
+            .optional("assignee_name", &self.assignee_name)
+            .optional("tags", &self.tags)
+            .optional("version", &self.version)
+            .optional("created_at", &self.created_at)
+            .optional("modified_at", &self.modified_at)
+            .optional("start_timestamp", &self.start_timestamp)
+            .optional("end_timestamp", &self.end_timestamp)
+            .optional("closed", &self.closed)
+            .optional("acknowledged", &self.acknowledged)
+            .optional("created_by", &self.created_by)
+            .optional("modified_by", &self.modified_by)
+            .optional("cust_id", &self.cust_id)
+            .optional("tenant_name", &self.tenant_name)
+            .optional("resolution", &self.resolution)
+            .optional("summary", &self.summary)
+            .optional("metadata", &self.metadata)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Case;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Case object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Case, A::Error> {
-                let mut field_0: Option<CaseId> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<CaseStatus>> = None;
-                let mut field_4: Option<Option<Severity>> = None;
-                let mut field_5: Option<Option<Severity>> = None;
-                let mut field_6: Option<Option<f64>> = None;
-                let mut field_7: Option<Option<f64>> = None;
-                let mut field_8: Option<Option<i64>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<Vec<String>>> = None;
-                let mut field_12: Option<Option<i64>> = None;
-                let mut field_13: Option<Option<i64>> = None;
-                let mut field_14: Option<Option<i64>> = None;
-                let mut field_15: Option<Option<i64>> = None;
-                let mut field_16: Option<Option<i64>> = None;
-                let mut field_17: Option<Option<i64>> = None;
-                let mut field_18: Option<Option<i64>> = None;
-                let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<String>> = None;
-                let mut field_21: Option<Option<String>> = None;
-                let mut field_22: Option<Option<String>> = None;
-                let mut field_23: Option<Option<CaseResolution>> = None;
-                let mut field_24: Option<Option<String>> = None;
-                let mut field_25: Option<Option<CaseMetadata>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "_id" => key.read_once(&mut field_0, &mut map)?,
-                        "ticket_id" => key.read_once(&mut field_1, &mut map)?,
-                        "name" => key.read_once(&mut field_2, &mut map)?,
-                        "status" => key.read_once(&mut field_3, &mut map)?,
-                        "severity" => key.read_once(&mut field_4, &mut map)?,
-                        "priority" => key.read_once(&mut field_5, &mut map)?,
-                        "score" => key.read_once(&mut field_6, &mut map)?,
-                        "incident_score" => key.read_once(&mut field_7, &mut map)?,
-                        "size" => key.read_once(&mut field_8, &mut map)?,
-                        "assignee" => key.read_once(&mut field_9, &mut map)?,
-                        "assignee_name" => key.read_once(&mut field_10, &mut map)?,
-                        "tags" => key.read_once(&mut field_11, &mut map)?,
-                        "version" => key.read_once(&mut field_12, &mut map)?,
-                        "created_at" => key.read_once(&mut field_13, &mut map)?,
-                        "modified_at" => key.read_once(&mut field_14, &mut map)?,
-                        "start_timestamp" => key.read_once(&mut field_15, &mut map)?,
-                        "end_timestamp" => key.read_once(&mut field_16, &mut map)?,
-                        "closed" => key.read_once(&mut field_17, &mut map)?,
-                        "acknowledged" => key.read_once(&mut field_18, &mut map)?,
-                        "created_by" => key.read_once(&mut field_19, &mut map)?,
-                        "modified_by" => key.read_once(&mut field_20, &mut map)?,
-                        "cust_id" => key.read_once(&mut field_21, &mut map)?,
-                        "tenant_name" => key.read_once(&mut field_22, &mut map)?,
-                        "resolution" => key.read_once(&mut field_23, &mut map)?,
-                        "summary" => key.read_once(&mut field_24, &mut map)?,
-                        "metadata" => key.read_once(&mut field_25, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Case {
-                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
-                    ticket_id: field_1.unwrap_or_default(),
-                    name: field_2.unwrap_or_default(),
-                    status: field_3.unwrap_or_default(),
-                    severity: field_4.unwrap_or_default(),
-                    priority: field_5.unwrap_or_default(),
-                    score: field_6.unwrap_or_default(),
-                    incident_score: field_7.unwrap_or_default(),
-                    size: field_8.unwrap_or_default(),
-                    assignee: field_9,
-                    assignee_name: field_10,
-                    tags: field_11.unwrap_or_default(),
-                    version: field_12.unwrap_or_default(),
-                    created_at: field_13.unwrap_or_default(),
-                    modified_at: field_14.unwrap_or_default(),
-                    start_timestamp: field_15.unwrap_or_default(),
-                    end_timestamp: field_16.unwrap_or_default(),
-                    closed: field_17,
-                    acknowledged: field_18,
-                    created_by: field_19.unwrap_or_default(),
-                    modified_by: field_20.unwrap_or_default(),
-                    cust_id: field_21.unwrap_or_default(),
-                    tenant_name: field_22.unwrap_or_default(),
-                    resolution: field_23.unwrap_or_default(),
-                    summary: field_24.unwrap_or_default(),
-                    metadata: field_25.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
+impl<'de> clientgen_runtime::de::Object<'de> for Case {
+    const EXPECTING: &'static str = "a Case object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut ticket_id = None;
+        let mut name = None;
+        let mut status = None;
+        let mut severity = None;
+        let mut priority = None;
+        let mut score = None;
+        let mut incident_score = None;
+        let mut size = None;
+        let mut assignee = None;
+        let mut assignee_name = None;
+        let mut tags = None;
+        let mut version = None;
+        let mut created_at = None;
+        let mut modified_at = None;
+        let mut start_timestamp = None;
+        let mut end_timestamp = None;
+        let mut closed = None;
+        let mut acknowledged = None;
+        let mut created_by = None;
+        let mut modified_by = None;
+        let mut cust_id = None;
+        let mut tenant_name = None;
+        let mut resolution = None;
+        let mut summary = None;
+        let mut metadata = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "_id" => members.read(&key, &mut id),
+                "ticket_id" => members.read(&key, &mut ticket_id),
+                "name" => members.read(&key, &mut name),
+                "status" => members.read(&key, &mut status),
+                "severity" => members.read(&key, &mut severity),
+                "priority" => members.read(&key, &mut priority),
+                "score" => members.read(&key, &mut score),
+                "incident_score" => members.read(&key, &mut incident_score),
+                "size" => members.read(&key, &mut size),
+                "assignee" => members.read(&key, &mut assignee),
+                "assignee_name" => members.read(&key, &mut assignee_name),
+                "tags" => members.read(&key, &mut tags),
+                "version" => members.read(&key, &mut version),
+                "created_at" => members.read(&key, &mut created_at),
+                "modified_at" => members.read(&key, &mut modified_at),
+                "start_timestamp" => members.read(&key, &mut start_timestamp),
+                "end_timestamp" => members.read(&key, &mut end_timestamp),
+                "closed" => members.read(&key, &mut closed),
+                "acknowledged" => members.read(&key, &mut acknowledged),
+                "created_by" => members.read(&key, &mut created_by),
+                "modified_by" => members.read(&key, &mut modified_by),
+                "cust_id" => members.read(&key, &mut cust_id),
+                "tenant_name" => members.read(&key, &mut tenant_name),
+                "resolution" => members.read(&key, &mut resolution),
+                "summary" => members.read(&key, &mut summary),
+                "metadata" => members.read(&key, &mut metadata),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: clientgen_runtime::de::required(id, "_id")?,
+            ticket_id: ticket_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            score: score.unwrap_or_default(),
+            incident_score: incident_score.unwrap_or_default(),
+            size: size.unwrap_or_default(),
+            assignee,
+            assignee_name,
+            tags: tags.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            modified_at: modified_at.unwrap_or_default(),
+            start_timestamp: start_timestamp.unwrap_or_default(),
+            end_timestamp: end_timestamp.unwrap_or_default(),
+            closed,
+            acknowledged,
+            created_by: created_by.unwrap_or_default(),
+            modified_by: modified_by.unwrap_or_default(),
+            cust_id: cust_id.unwrap_or_default(),
+            tenant_name: tenant_name.unwrap_or_default(),
+            resolution: resolution.unwrap_or_default(),
+            summary: summary.unwrap_or_default(),
+            metadata: metadata.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A case's activity log; its envelope is (inferred) to be `data` like the other case answers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseActivitiesResponse {
     /// The activities.
     pub data: Vec<CaseActivity>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseActivitiesResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<CaseActivity>) -> Self {
@@ -629,116 +652,121 @@ impl CaseActivitiesResponse {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseActivitiesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseActivitiesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseActivitiesResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseActivitiesResponse, A::Error> {
-                let mut field_0: Option<Vec<CaseActivity>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseActivitiesResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseActivitiesResponse {
+    const EXPECTING: &'static str = "a CaseActivitiesResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One entry of a case's activity log. The vendor does not document its members; those
 /// below are (inferred) and every other member is kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseActivity {
     /// What was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Who did it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// When it was done (epoch milliseconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("action", &self.action)
+            .optional("user", &self.user)
+            .optional("timestamp", &self.timestamp)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseActivity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseActivity object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseActivity, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "action" => key.read_once(&mut field_0, &mut map)?,
-                        "user" => key.read_once(&mut field_1, &mut map)?,
-                        "timestamp" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseActivity {
-                    action: field_0.unwrap_or_default(),
-                    user: field_1.unwrap_or_default(),
-                    timestamp: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseActivity {
+    const EXPECTING: &'static str = "a CaseActivity object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut action = None;
+        let mut user = None;
+        let mut timestamp = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "action" => members.read(&key, &mut action),
+                "user" => members.read(&key, &mut user),
+                "timestamp" => members.read(&key, &mut timestamp),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            action: action.unwrap_or_default(),
+            user: user.unwrap_or_default(),
+            timestamp: timestamp.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of a case's alerts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlertPage {
     /// The alerts of this page.
     pub docs: Vec<AlertDocument>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseAlertPage {
     /// Creates a value from its required members; the others start empty.
     pub fn new(docs: Vec<AlertDocument>) -> Self {
@@ -748,53 +776,57 @@ impl CaseAlertPage {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseAlertPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("docs", &self.docs)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseAlertPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseAlertPage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseAlertPage, A::Error> {
-                let mut field_0: Option<Vec<AlertDocument>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "docs" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseAlertPage {
-                    docs: field_0.ok_or_else(|| clientgen_runtime::de::missing("docs"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertPage {
+    const EXPECTING: &'static str = "a CaseAlertPage object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut docs = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "docs" => members.read(&key, &mut docs),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            docs: clientgen_runtime::de::required(docs, "docs")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The case alerts envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseAlertsResponse {
     pub data: CaseAlertPage,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseAlertsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: CaseAlertPage) -> Self {
@@ -804,123 +836,127 @@ impl CaseAlertsResponse {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseAlertsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseAlertsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseAlertsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseAlertsResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseAlertsResponse, A::Error> {
-                let mut field_0: Option<CaseAlertPage> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseAlertsResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseAlertsResponse {
+    const EXPECTING: &'static str = "a CaseAlertsResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A comment on a case. The vendor does not document its members; those below are
 /// (inferred) and every other member is kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseComment {
     /// Identifier of the comment.
-    #[serde(rename = "_id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Text of the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Who wrote the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When the comment was written (epoch milliseconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("_id", &self.id)
+            .optional("comment", &self.comment)
+            .optional("created_by", &self.created_by)
+            .optional("created_at", &self.created_at)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseComment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseComment object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseComment, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "_id" => key.read_once(&mut field_0, &mut map)?,
-                        "comment" => key.read_once(&mut field_1, &mut map)?,
-                        "created_by" => key.read_once(&mut field_2, &mut map)?,
-                        "created_at" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseComment {
-                    id: field_0.unwrap_or_default(),
-                    comment: field_1.unwrap_or_default(),
-                    created_by: field_2.unwrap_or_default(),
-                    created_at: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseComment {
+    const EXPECTING: &'static str = "a CaseComment object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut comment = None;
+        let mut created_by = None;
+        let mut created_at = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "_id" => members.read(&key, &mut id),
+                "comment" => members.read(&key, &mut comment),
+                "created_by" => members.read(&key, &mut created_by),
+                "created_at" => members.read(&key, &mut created_at),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            created_by: created_by.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A new comment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentCreate {
     /// Text of the comment.
     pub comment: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseCommentCreate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(comment: String) -> Self {
@@ -930,55 +966,58 @@ impl CaseCommentCreate {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseCommentCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("comment", &self.comment)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseCommentCreate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseCommentCreate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseCommentCreate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "comment" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseCommentCreate {
-                    comment: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("comment"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentCreate {
+    const EXPECTING: &'static str = "a CaseCommentCreate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut comment = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "comment" => members.read(&key, &mut comment),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            comment: clientgen_runtime::de::required(comment, "comment")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The comments of a case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseCommentsResponse {
     /// The comments.
     pub data: Vec<CaseComment>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseCommentsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<CaseComment>) -> Self {
@@ -988,59 +1027,64 @@ impl CaseCommentsResponse {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseCommentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseCommentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseCommentsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseCommentsResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseCommentsResponse, A::Error> {
-                let mut field_0: Option<Vec<CaseComment>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseCommentsResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseCommentsResponse {
+    const EXPECTING: &'static str = "a CaseCommentsResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Identifier of a case (24 hexadecimal digits).
+#[cfg(any(feature = "cases", feature = "incidents"))]
 pub type CaseId = String;
+
 /// One page of cases and the number of cases matching the filters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseList {
     /// The cases of this page.
     pub cases: Vec<Case>,
     /// Number of cases matching the filters, over all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(cases: Vec<Case>) -> Self {
@@ -1051,57 +1095,61 @@ impl CaseList {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("cases", &self.cases)
+            .optional("total", &self.total)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseList, A::Error> {
-                let mut field_0: Option<Vec<Case>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "cases" => key.read_once(&mut field_0, &mut map)?,
-                        "total" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseList {
-                    cases: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("cases"))?,
-                    total: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseList {
+    const EXPECTING: &'static str = "a CaseList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut cases = None;
+        let mut total = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "cases" => members.read(&key, &mut cases),
+                "total" => members.read(&key, &mut total),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            cases: clientgen_runtime::de::required(cases, "cases")?,
+            total: total.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The case list envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseListResponse {
     pub data: CaseList,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: CaseList) -> Self {
@@ -1111,171 +1159,174 @@ impl CaseListResponse {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseListResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseListResponse, A::Error> {
-                let mut field_0: Option<CaseList> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseListResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseListResponse {
+    const EXPECTING: &'static str = "a CaseListResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// How the correlation engine built and named the case.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "cases", feature = "incidents"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseMetadata {
     /// Names the engine proposed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_auto: Option<Vec<String>>,
     /// Correlation algorithm that grouped the alerts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
     /// Entity the alerts were grouped around.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// When the engine last changed the case (epoch milliseconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_at_auto: Option<i64>,
     /// Revision of the engine's view of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automatic_version: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
+impl serde::Serialize for CaseMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("name_auto", &self.name_auto)
+            .optional("algorithm", &self.algorithm)
+            .optional("entity_id", &self.entity_id)
+            .optional("modified_at_auto", &self.modified_at_auto)
+            .optional("automatic_version", &self.automatic_version)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseMetadata;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseMetadata object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseMetadata, A::Error> {
-                let mut field_0: Option<Option<Vec<String>>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut field_4: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "name_auto" => key.read_once(&mut field_0, &mut map)?,
-                        "algorithm" => key.read_once(&mut field_1, &mut map)?,
-                        "entity_id" => key.read_once(&mut field_2, &mut map)?,
-                        "modified_at_auto" => key.read_once(&mut field_3, &mut map)?,
-                        "automatic_version" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseMetadata {
-                    name_auto: field_0.unwrap_or_default(),
-                    algorithm: field_1.unwrap_or_default(),
-                    entity_id: field_2.unwrap_or_default(),
-                    modified_at_auto: field_3.unwrap_or_default(),
-                    automatic_version: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseMetadata {
+    const EXPECTING: &'static str = "a CaseMetadata object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut name_auto = None;
+        let mut algorithm = None;
+        let mut entity_id = None;
+        let mut modified_at_auto = None;
+        let mut automatic_version = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "name_auto" => members.read(&key, &mut name_auto),
+                "algorithm" => members.read(&key, &mut algorithm),
+                "entity_id" => members.read(&key, &mut entity_id),
+                "modified_at_auto" => members.read(&key, &mut modified_at_auto),
+                "automatic_version" => members.read(&key, &mut automatic_version),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            name_auto: name_auto.unwrap_or_default(),
+            algorithm: algorithm.unwrap_or_default(),
+            entity_id: entity_id.unwrap_or_default(),
+            modified_at_auto: modified_at_auto.unwrap_or_default(),
+            automatic_version: automatic_version.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The observables of a case.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseObservablesResponse {
     /// The observables, grouped by kind (hosts, users, processes, files, registry keys,
     /// sensors, services, external hosts, URLs). Their members are not documented and are
     /// kept as they come.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observables: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseObservablesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("observables", &self.observables)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseObservablesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseObservablesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseObservablesResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseObservablesResponse, A::Error> {
-                let mut field_0: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "observables" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseObservablesResponse {
-                    observables: field_0.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseObservablesResponse {
+    const EXPECTING: &'static str = "a CaseObservablesResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut observables = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "observables" => members.read(&key, &mut observables),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            observables: observables.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// How a resolved case was judged.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseResolution {
@@ -1288,6 +1339,8 @@ pub enum CaseResolution {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseResolution {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1299,6 +1352,8 @@ impl CaseResolution {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for CaseResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -1309,21 +1364,29 @@ impl From<&str> for CaseResolution {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for CaseResolution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for CaseResolution {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseResolution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseResolution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1331,15 +1394,18 @@ impl<'de> serde::Deserialize<'de> for CaseResolution {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One case.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(any(feature = "cases", feature = "incidents"))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseResponse {
     pub data: Case,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Case) -> Self {
@@ -1349,109 +1415,114 @@ impl CaseResponse {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
+impl serde::Serialize for CaseResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseResponse, A::Error> {
-                let mut field_0: Option<Case> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseResponse {
+    const EXPECTING: &'static str = "a CaseResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One point of a case's score history; members other than `timestamp` are (inferred).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseScore {
     /// When the score took this value (epoch milliseconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// The score at that time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseScore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("timestamp", &self.timestamp)
+            .optional("score", &self.score)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseScore;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseScore object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseScore, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<f64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "timestamp" => key.read_once(&mut field_0, &mut map)?,
-                        "score" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseScore {
-                    timestamp: field_0.unwrap_or_default(),
-                    score: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseScore {
+    const EXPECTING: &'static str = "a CaseScore object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut timestamp = None;
+        let mut score = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "timestamp" => members.read(&key, &mut timestamp),
+                "score" => members.read(&key, &mut score),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            timestamp: timestamp.unwrap_or_default(),
+            score: score.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A case's score history.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseScoresResponse {
     /// The score history, oldest first.
     pub data: Vec<CaseScore>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseScoresResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<CaseScore>) -> Self {
@@ -1461,45 +1532,48 @@ impl CaseScoresResponse {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseScoresResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseScoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseScoresResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseScoresResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseScoresResponse, A::Error> {
-                let mut field_0: Option<Vec<CaseScore>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseScoresResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseScoresResponse {
+    const EXPECTING: &'static str = "a CaseScoresResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Where a case stands in its workflow.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseStatus {
@@ -1516,6 +1590,8 @@ pub enum CaseStatus {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl CaseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1529,6 +1605,8 @@ impl CaseStatus {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1541,21 +1619,29 @@ impl From<&str> for CaseStatus {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for CaseStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1563,16 +1649,19 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// A case's generated summary.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseSummaryResponse {
     /// The summary text.
     pub data: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
 impl CaseSummaryResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: String) -> Self {
@@ -1582,235 +1671,239 @@ impl CaseSummaryResponse {
         }
     }
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseSummaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseSummaryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseSummaryResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseSummaryResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseSummaryResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseSummaryResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseSummaryResponse {
+    const EXPECTING: &'static str = "a CaseSummaryResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The changes to make to a case; members left out are not changed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaseStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// Identifier of the user to assign the case to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<TagChanges>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<CaseResolution>,
     /// Applies the new status to the case's alerts as well.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_alerts: Option<bool>,
     /// New description of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for CaseUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("status", &self.status)
+            .optional("severity", &self.severity)
+            .optional("assignee", &self.assignee)
+            .optional("tags", &self.tags)
+            .optional("resolution", &self.resolution)
+            .optional("update_alerts", &self.update_alerts)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for CaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = CaseUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CaseUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CaseUpdate, A::Error> {
-                let mut field_0: Option<Option<CaseStatus>> = None;
-                let mut field_1: Option<Option<Severity>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<TagChanges>> = None;
-                let mut field_4: Option<Option<CaseResolution>> = None;
-                let mut field_5: Option<Option<bool>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "status" => key.read_once(&mut field_0, &mut map)?,
-                        "severity" => key.read_once(&mut field_1, &mut map)?,
-                        "assignee" => key.read_once(&mut field_2, &mut map)?,
-                        "tags" => key.read_once(&mut field_3, &mut map)?,
-                        "resolution" => key.read_once(&mut field_4, &mut map)?,
-                        "update_alerts" => key.read_once(&mut field_5, &mut map)?,
-                        "description" => key.read_once(&mut field_6, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(CaseUpdate {
-                    status: field_0.unwrap_or_default(),
-                    severity: field_1.unwrap_or_default(),
-                    assignee: field_2.unwrap_or_default(),
-                    tags: field_3.unwrap_or_default(),
-                    resolution: field_4.unwrap_or_default(),
-                    update_alerts: field_5.unwrap_or_default(),
-                    description: field_6.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for CaseUpdate {
+    const EXPECTING: &'static str = "a CaseUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut severity = None;
+        let mut assignee = None;
+        let mut tags = None;
+        let mut resolution = None;
+        let mut update_alerts = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "status" => members.read(&key, &mut status),
+                "severity" => members.read(&key, &mut severity),
+                "assignee" => members.read(&key, &mut assignee),
+                "tags" => members.read(&key, &mut tags),
+                "resolution" => members.read(&key, &mut resolution),
+                "update_alerts" => members.read(&key, &mut update_alerts),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            status: status.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            assignee: assignee.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            resolution: resolution.unwrap_or_default(),
+            update_alerts: update_alerts.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A connector. Times are epoch milliseconds; members not listed here are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "collection")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Connector {
     /// Identifier of the connector.
-    #[serde(rename = "_id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the connector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the connector is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Kind of connector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Category of the connector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Tenant of the connector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenantid: Option<String>,
     /// When the connector last ran.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity: Option<Option<i64>>,
     /// When the connector last received data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_data_received: Option<Option<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectorStatus>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "collection")]
+impl serde::Serialize for Connector {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("_id", &self.id)
+            .optional("name", &self.name)
+            .optional("active", &self.active)
+            .optional("type", &self.r#type)
+            .optional("category", &self.category)
+            .optional("tenantid", &self.tenantid)
+            .optional("last_activity", &self.last_activity)
+            .optional("last_data_received", &self.last_data_received)
+            .optional("status", &self.status)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for Connector {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Connector;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Connector object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Connector, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<bool>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<i64>> = None;
-                let mut field_7: Option<Option<i64>> = None;
-                let mut field_8: Option<Option<ConnectorStatus>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "_id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "active" => key.read_once(&mut field_2, &mut map)?,
-                        "type" => key.read_once(&mut field_3, &mut map)?,
-                        "category" => key.read_once(&mut field_4, &mut map)?,
-                        "tenantid" => key.read_once(&mut field_5, &mut map)?,
-                        "last_activity" => key.read_once(&mut field_6, &mut map)?,
-                        "last_data_received" => key.read_once(&mut field_7, &mut map)?,
-                        "status" => key.read_once(&mut field_8, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Connector {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    active: field_2.unwrap_or_default(),
-                    r#type: field_3.unwrap_or_default(),
-                    category: field_4.unwrap_or_default(),
-                    tenantid: field_5.unwrap_or_default(),
-                    last_activity: field_6,
-                    last_data_received: field_7,
-                    status: field_8.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "collection")]
+impl<'de> clientgen_runtime::de::Object<'de> for Connector {
+    const EXPECTING: &'static str = "a Connector object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut active = None;
+        let mut r#type = None;
+        let mut category = None;
+        let mut tenantid = None;
+        let mut last_activity = None;
+        let mut last_data_received = None;
+        let mut status = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "_id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                "active" => members.read(&key, &mut active),
+                "type" => members.read(&key, &mut r#type),
+                "category" => members.read(&key, &mut category),
+                "tenantid" => members.read(&key, &mut tenantid),
+                "last_activity" => members.read(&key, &mut last_activity),
+                "last_data_received" => members.read(&key, &mut last_data_received),
+                "status" => members.read(&key, &mut status),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            active: active.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            tenantid: tenantid.unwrap_or_default(),
+            last_activity,
+            last_data_received,
+            status: status.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The connectors.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "collection")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorListResponse {
     /// The connectors.
     pub connectors: Vec<Connector>,
     /// Number of connectors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "collection")]
 impl ConnectorListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(connectors: Vec<Connector>) -> Self {
@@ -1821,204 +1914,210 @@ impl ConnectorListResponse {
         }
     }
 }
+
+#[cfg(feature = "collection")]
+impl serde::Serialize for ConnectorListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("connectors", &self.connectors)
+            .optional("total", &self.total)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for ConnectorListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ConnectorListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ConnectorListResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectorListResponse, A::Error> {
-                let mut field_0: Option<Vec<Connector>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "connectors" => key.read_once(&mut field_0, &mut map)?,
-                        "total" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ConnectorListResponse {
-                    connectors: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("connectors"))?,
-                    total: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "collection")]
+impl<'de> clientgen_runtime::de::Object<'de> for ConnectorListResponse {
+    const EXPECTING: &'static str = "a ConnectorListResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut connectors = None;
+        let mut total = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "connectors" => members.read(&key, &mut connectors),
+                "total" => members.read(&key, &mut total),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            connectors: clientgen_runtime::de::required(connectors, "connectors")?,
+            total: total.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Health of a connector.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "collection")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorStatus {
     /// Status code (0 when healthy).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Status message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "collection")]
+impl serde::Serialize for ConnectorStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("code", &self.code)
+            .optional("message", &self.message)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for ConnectorStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ConnectorStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ConnectorStatus object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectorStatus, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "code" => key.read_once(&mut field_0, &mut map)?,
-                        "message" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ConnectorStatus {
-                    code: field_0.unwrap_or_default(),
-                    message: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "collection")]
+impl<'de> clientgen_runtime::de::Object<'de> for ConnectorStatus {
+    const EXPECTING: &'static str = "a ConnectorStatus object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "code" => members.read(&key, &mut code),
+                "message" => members.read(&key, &mut message),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A data sensor. Members not listed here are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "collection")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSensor {
     /// Identifier of the sensor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sensor_id: Option<String>,
     /// Host name of the sensor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Kind of sensor (log forwarder, network, security, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
     /// Deployment mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Operating system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// Software version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sw_version: Option<String>,
     /// Whether the sensor is connected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_status: Option<String>,
     /// Sensor profile applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sensor_profile_name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "collection")]
+impl serde::Serialize for DataSensor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("sensor_id", &self.sensor_id)
+            .optional("hostname", &self.hostname)
+            .optional("feature", &self.feature)
+            .optional("mode", &self.mode)
+            .optional("os", &self.os)
+            .optional("sw_version", &self.sw_version)
+            .optional("connection_status", &self.connection_status)
+            .optional("sensor_profile_name", &self.sensor_profile_name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for DataSensor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DataSensor;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DataSensor object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DataSensor, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut field_5: Option<Option<String>> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "sensor_id" => key.read_once(&mut field_0, &mut map)?,
-                        "hostname" => key.read_once(&mut field_1, &mut map)?,
-                        "feature" => key.read_once(&mut field_2, &mut map)?,
-                        "mode" => key.read_once(&mut field_3, &mut map)?,
-                        "os" => key.read_once(&mut field_4, &mut map)?,
-                        "sw_version" => key.read_once(&mut field_5, &mut map)?,
-                        "connection_status" => key.read_once(&mut field_6, &mut map)?,
-                        "sensor_profile_name" => key.read_once(&mut field_7, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DataSensor {
-                    sensor_id: field_0.unwrap_or_default(),
-                    hostname: field_1.unwrap_or_default(),
-                    feature: field_2.unwrap_or_default(),
-                    mode: field_3.unwrap_or_default(),
-                    os: field_4.unwrap_or_default(),
-                    sw_version: field_5.unwrap_or_default(),
-                    connection_status: field_6.unwrap_or_default(),
-                    sensor_profile_name: field_7.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "collection")]
+impl<'de> clientgen_runtime::de::Object<'de> for DataSensor {
+    const EXPECTING: &'static str = "a DataSensor object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut sensor_id = None;
+        let mut hostname = None;
+        let mut feature = None;
+        let mut mode = None;
+        let mut os = None;
+        let mut sw_version = None;
+        let mut connection_status = None;
+        let mut sensor_profile_name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "sensor_id" => members.read(&key, &mut sensor_id),
+                "hostname" => members.read(&key, &mut hostname),
+                "feature" => members.read(&key, &mut feature),
+                "mode" => members.read(&key, &mut mode),
+                "os" => members.read(&key, &mut os),
+                "sw_version" => members.read(&key, &mut sw_version),
+                "connection_status" => members.read(&key, &mut connection_status),
+                "sensor_profile_name" => members.read(&key, &mut sensor_profile_name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            sensor_id: sensor_id.unwrap_or_default(),
+            hostname: hostname.unwrap_or_default(),
+            feature: feature.unwrap_or_default(),
+            mode: mode.unwrap_or_default(),
+            os: os.unwrap_or_default(),
+            sw_version: sw_version.unwrap_or_default(),
+            connection_status: connection_status.unwrap_or_default(),
+            sensor_profile_name: sensor_profile_name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The data sensors.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "collection")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataSensorListResponse {
     /// The sensors.
     pub sensors: Vec<DataSensor>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "collection")]
 impl DataSensorListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(sensors: Vec<DataSensor>) -> Self {
@@ -2028,64 +2127,69 @@ impl DataSensorListResponse {
         }
     }
 }
+
+#[cfg(feature = "collection")]
+impl serde::Serialize for DataSensorListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("sensors", &self.sensors)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "collection")]
 impl<'de> serde::Deserialize<'de> for DataSensorListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = DataSensorListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DataSensorListResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DataSensorListResponse, A::Error> {
-                let mut field_0: Option<Vec<DataSensor>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "sensors" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(DataSensorListResponse {
-                    sensors: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("sensors"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "collection")]
+impl<'de> clientgen_runtime::de::Object<'de> for DataSensorListResponse {
+    const EXPECTING: &'static str = "a DataSensorListResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut sensors = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "sensors" => members.read(&key, &mut sensors),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            sensors: clientgen_runtime::de::required(sensors, "sensors")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The answer to a deletion; its members are not documented and all are kept.
+#[cfg(feature = "users")]
 pub type DeleteResult = serde_json::Map<String, serde_json::Value>;
+
 /// Error body. Its shape is not documented: some answers are plain text, others JSON; the
 /// raw body is kept.
+#[cfg(feature = "other-types")]
 pub type ErrorText = String;
+
 /// Where one of an incident's alerts is stored.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "incidents")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventRef {
     /// Index holding the alert.
-    #[serde(rename = "_index")]
     pub index: String,
     /// Identifier of the alert.
-    #[serde(rename = "_id")]
     pub id: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "incidents")]
 impl EventRef {
     /// Creates a value from its required members; the others start empty.
     pub fn new(index: String, id: String) -> Self {
@@ -2096,50 +2200,53 @@ impl EventRef {
         }
     }
 }
+
+#[cfg(feature = "incidents")]
+impl serde::Serialize for EventRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("_index", &self.index)
+            .member("_id", &self.id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for EventRef {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventRef;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventRef object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventRef, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "_index" => key.read_once(&mut field_0, &mut map)?,
-                        "_id" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventRef {
-                    index: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("_index"))?,
-                    id: field_1.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "incidents")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventRef {
+    const EXPECTING: &'static str = "an EventRef object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut index = None;
+        let mut id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "_index" => members.read(&key, &mut index),
+                "_id" => members.read(&key, &mut id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            index: clientgen_runtime::de::required(index, "_index")?,
+            id: clientgen_runtime::de::required(id, "_id")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One tag operation on an alert.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventTagChange {
     /// The operation, `add` or `delete` (the legacy update_ser page documents both; clients of this endpoint send `add`).
     pub op: String,
@@ -2147,9 +2254,10 @@ pub struct EventTagChange {
     pub tag: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl EventTagChange {
     /// Creates a value from its required members; the others start empty.
     pub fn new(op: String, tag: String) -> Self {
@@ -2160,185 +2268,164 @@ impl EventTagChange {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for EventTagChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("op", &self.op)
+            .member("tag", &self.tag)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for EventTagChange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = EventTagChange;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EventTagChange object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventTagChange, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "op" => key.read_once(&mut field_0, &mut map)?,
-                        "tag" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(EventTagChange {
-                    op: field_0.ok_or_else(|| clientgen_runtime::de::missing("op"))?,
-                    tag: field_1.ok_or_else(|| clientgen_runtime::de::missing("tag"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for EventTagChange {
+    const EXPECTING: &'static str = "an EventTagChange object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut op = None;
+        let mut tag = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "op" => members.read(&key, &mut op),
+                "tag" => members.read(&key, &mut tag),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            op: clientgen_runtime::de::required(op, "op")?,
+            tag: clientgen_runtime::de::required(tag, "tag")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// How many documents matched.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HitsTotal {
     /// The count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// `eq` for an exact count, `gte` for a lower bound.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for HitsTotal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("value", &self.value)
+            .optional("relation", &self.relation)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for HitsTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = HitsTotal;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a HitsTotal object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HitsTotal, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "value" => key.read_once(&mut field_0, &mut map)?,
-                        "relation" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(HitsTotal {
-                    value: field_0.unwrap_or_default(),
-                    relation: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for HitsTotal {
+    const EXPECTING: &'static str = "a HitsTotal object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut value = None;
+        let mut relation = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "value" => members.read(&key, &mut value),
+                "relation" => members.read(&key, &mut relation),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            value: value.unwrap_or_default(),
+            relation: relation.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A case in the legacy incidents view, with the alerts behind it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "incidents")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
-    #[serde(rename = "_id")]
     pub id: CaseId,
     /// Sequential ticket number shown in the console.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<i64>,
     /// Name of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaseStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Severity>,
     /// Risk score of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Risk score under its legacy name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub incident_score: Option<f64>,
     /// Number of alerts in the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Identifier of the user the case is assigned to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<Option<String>>,
     /// Name of the user the case is assigned to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_name: Option<Option<String>>,
     /// Tags on the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Revision number, raised by every change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// When the case was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// When the case was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<i64>,
     /// Time of the case's first alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Time of the case's last alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_timestamp: Option<i64>,
     /// When the case was closed, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<Option<i64>>,
     /// When the case was first acknowledged, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<Option<i64>>,
     /// Who created the case (`System` for the correlation engine).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Who changed the case last.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
     /// Identifier of the case's tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cust_id: Option<String>,
     /// Name of the case's tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<CaseResolution>,
     /// Generated summary, present when asked for with `include_summary`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<CaseMetadata>,
     /// The incident's alerts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_ids: Option<Vec<EventRef>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "incidents")]
 impl Incident {
     /// Creates a value from its required members; the others start empty.
     pub fn new(id: CaseId) -> Self {
@@ -2374,135 +2461,164 @@ impl Incident {
         }
     }
 }
+
+#[cfg(feature = "incidents")]
+impl serde::Serialize for Incident {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("_id", &self.id)
+            .optional("ticket_id", &self.ticket_id)
+            .optional("name", &self.name)
+            .optional("status", &self.status)
+            .optional("severity", &self.severity)
+            .optional("priority", &self.priority)
+            .optional("score", &self.score)
+            .optional("incident_score", &self.incident_score)
+            .optional("size", &self.size)
+            .optional("assignee", &self.assignee)
+            .optional("assignee_name", &self.assignee_name)
+            .optional("tags", &self.tags)
+            .optional("version", &self.version)
+            .optional("created_at", &self.created_at)
+            .optional("modified_at", &self.modified_at)
+            .optional("start_timestamp", &self.start_timestamp)
+            .optional("end_timestamp", &self.end_timestamp)
+            .optional("closed", &self.closed)
+            .optional("acknowledged", &self.acknowledged)
+            .optional("created_by", &self.created_by)
+            .optional("modified_by", &self.modified_by)
+            .optional("cust_id", &self.cust_id)
+            .optional("tenant_name", &self.tenant_name)
+            .optional("resolution", &self.resolution)
+            .optional("summary", &self.summary)
+            .optional("metadata", &self.metadata)
+            .optional("event_ids", &self.event_ids)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for Incident {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Incident;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Incident object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Incident, A::Error> {
-                let mut field_0: Option<CaseId> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<CaseStatus>> = None;
-                let mut field_4: Option<Option<Severity>> = None;
-                let mut field_5: Option<Option<Severity>> = None;
-                let mut field_6: Option<Option<f64>> = None;
-                let mut field_7: Option<Option<f64>> = None;
-                let mut field_8: Option<Option<i64>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut field_10: Option<Option<String>> = None;
-                let mut field_11: Option<Option<Vec<String>>> = None;
-                let mut field_12: Option<Option<i64>> = None;
-                let mut field_13: Option<Option<i64>> = None;
-                let mut field_14: Option<Option<i64>> = None;
-                let mut field_15: Option<Option<i64>> = None;
-                let mut field_16: Option<Option<i64>> = None;
-                let mut field_17: Option<Option<i64>> = None;
-                let mut field_18: Option<Option<i64>> = None;
-                let mut field_19: Option<Option<String>> = None;
-                let mut field_20: Option<Option<String>> = None;
-                let mut field_21: Option<Option<String>> = None;
-                let mut field_22: Option<Option<String>> = None;
-                let mut field_23: Option<Option<CaseResolution>> = None;
-                let mut field_24: Option<Option<String>> = None;
-                let mut field_25: Option<Option<CaseMetadata>> = None;
-                let mut field_26: Option<Option<Vec<EventRef>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "_id" => key.read_once(&mut field_0, &mut map)?,
-                        "ticket_id" => key.read_once(&mut field_1, &mut map)?,
-                        "name" => key.read_once(&mut field_2, &mut map)?,
-                        "status" => key.read_once(&mut field_3, &mut map)?,
-                        "severity" => key.read_once(&mut field_4, &mut map)?,
-                        "priority" => key.read_once(&mut field_5, &mut map)?,
-                        "score" => key.read_once(&mut field_6, &mut map)?,
-                        "incident_score" => key.read_once(&mut field_7, &mut map)?,
-                        "size" => key.read_once(&mut field_8, &mut map)?,
-                        "assignee" => key.read_once(&mut field_9, &mut map)?,
-                        "assignee_name" => key.read_once(&mut field_10, &mut map)?,
-                        "tags" => key.read_once(&mut field_11, &mut map)?,
-                        "version" => key.read_once(&mut field_12, &mut map)?,
-                        "created_at" => key.read_once(&mut field_13, &mut map)?,
-                        "modified_at" => key.read_once(&mut field_14, &mut map)?,
-                        "start_timestamp" => key.read_once(&mut field_15, &mut map)?,
-                        "end_timestamp" => key.read_once(&mut field_16, &mut map)?,
-                        "closed" => key.read_once(&mut field_17, &mut map)?,
-                        "acknowledged" => key.read_once(&mut field_18, &mut map)?,
-                        "created_by" => key.read_once(&mut field_19, &mut map)?,
-                        "modified_by" => key.read_once(&mut field_20, &mut map)?,
-                        "cust_id" => key.read_once(&mut field_21, &mut map)?,
-                        "tenant_name" => key.read_once(&mut field_22, &mut map)?,
-                        "resolution" => key.read_once(&mut field_23, &mut map)?,
-                        "summary" => key.read_once(&mut field_24, &mut map)?,
-                        "metadata" => key.read_once(&mut field_25, &mut map)?,
-                        "event_ids" => key.read_once(&mut field_26, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Incident {
-                    id: field_0.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
-                    ticket_id: field_1.unwrap_or_default(),
-                    name: field_2.unwrap_or_default(),
-                    status: field_3.unwrap_or_default(),
-                    severity: field_4.unwrap_or_default(),
-                    priority: field_5.unwrap_or_default(),
-                    score: field_6.unwrap_or_default(),
-                    incident_score: field_7.unwrap_or_default(),
-                    size: field_8.unwrap_or_default(),
-                    assignee: field_9,
-                    assignee_name: field_10,
-                    tags: field_11.unwrap_or_default(),
-                    version: field_12.unwrap_or_default(),
-                    created_at: field_13.unwrap_or_default(),
-                    modified_at: field_14.unwrap_or_default(),
-                    start_timestamp: field_15.unwrap_or_default(),
-                    end_timestamp: field_16.unwrap_or_default(),
-                    closed: field_17,
-                    acknowledged: field_18,
-                    created_by: field_19.unwrap_or_default(),
-                    modified_by: field_20.unwrap_or_default(),
-                    cust_id: field_21.unwrap_or_default(),
-                    tenant_name: field_22.unwrap_or_default(),
-                    resolution: field_23.unwrap_or_default(),
-                    summary: field_24.unwrap_or_default(),
-                    metadata: field_25.unwrap_or_default(),
-                    event_ids: field_26.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "incidents")]
+impl<'de> clientgen_runtime::de::Object<'de> for Incident {
+    const EXPECTING: &'static str = "an Incident object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut ticket_id = None;
+        let mut name = None;
+        let mut status = None;
+        let mut severity = None;
+        let mut priority = None;
+        let mut score = None;
+        let mut incident_score = None;
+        let mut size = None;
+        let mut assignee = None;
+        let mut assignee_name = None;
+        let mut tags = None;
+        let mut version = None;
+        let mut created_at = None;
+        let mut modified_at = None;
+        let mut start_timestamp = None;
+        let mut end_timestamp = None;
+        let mut closed = None;
+        let mut acknowledged = None;
+        let mut created_by = None;
+        let mut modified_by = None;
+        let mut cust_id = None;
+        let mut tenant_name = None;
+        let mut resolution = None;
+        let mut summary = None;
+        let mut metadata = None;
+        let mut event_ids = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "_id" => members.read(&key, &mut id),
+                "ticket_id" => members.read(&key, &mut ticket_id),
+                "name" => members.read(&key, &mut name),
+                "status" => members.read(&key, &mut status),
+                "severity" => members.read(&key, &mut severity),
+                "priority" => members.read(&key, &mut priority),
+                "score" => members.read(&key, &mut score),
+                "incident_score" => members.read(&key, &mut incident_score),
+                "size" => members.read(&key, &mut size),
+                "assignee" => members.read(&key, &mut assignee),
+                "assignee_name" => members.read(&key, &mut assignee_name),
+                "tags" => members.read(&key, &mut tags),
+                "version" => members.read(&key, &mut version),
+                "created_at" => members.read(&key, &mut created_at),
+                "modified_at" => members.read(&key, &mut modified_at),
+                "start_timestamp" => members.read(&key, &mut start_timestamp),
+                "end_timestamp" => members.read(&key, &mut end_timestamp),
+                "closed" => members.read(&key, &mut closed),
+                "acknowledged" => members.read(&key, &mut acknowledged),
+                "created_by" => members.read(&key, &mut created_by),
+                "modified_by" => members.read(&key, &mut modified_by),
+                "cust_id" => members.read(&key, &mut cust_id),
+                "tenant_name" => members.read(&key, &mut tenant_name),
+                "resolution" => members.read(&key, &mut resolution),
+                "summary" => members.read(&key, &mut summary),
+                "metadata" => members.read(&key, &mut metadata),
+                "event_ids" => members.read(&key, &mut event_ids),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: clientgen_runtime::de::required(id, "_id")?,
+            ticket_id: ticket_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            severity: severity.unwrap_or_default(),
+            priority: priority.unwrap_or_default(),
+            score: score.unwrap_or_default(),
+            incident_score: incident_score.unwrap_or_default(),
+            size: size.unwrap_or_default(),
+            assignee,
+            assignee_name,
+            tags: tags.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            created_at: created_at.unwrap_or_default(),
+            modified_at: modified_at.unwrap_or_default(),
+            start_timestamp: start_timestamp.unwrap_or_default(),
+            end_timestamp: end_timestamp.unwrap_or_default(),
+            closed,
+            acknowledged,
+            created_by: created_by.unwrap_or_default(),
+            modified_by: modified_by.unwrap_or_default(),
+            cust_id: cust_id.unwrap_or_default(),
+            tenant_name: tenant_name.unwrap_or_default(),
+            resolution: resolution.unwrap_or_default(),
+            summary: summary.unwrap_or_default(),
+            metadata: metadata.unwrap_or_default(),
+            event_ids: event_ids.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One page of incidents and the number matching the filters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "incidents")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IncidentList {
     /// The incidents of this page.
     pub incidents: Vec<Incident>,
     /// Number of incidents matching the filters, over all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "incidents")]
 impl IncidentList {
     /// Creates a value from its required members; the others start empty.
     pub fn new(incidents: Vec<Incident>) -> Self {
@@ -2513,57 +2629,61 @@ impl IncidentList {
         }
     }
 }
+
+#[cfg(feature = "incidents")]
+impl serde::Serialize for IncidentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("incidents", &self.incidents)
+            .optional("total", &self.total)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = IncidentList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a IncidentList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IncidentList, A::Error> {
-                let mut field_0: Option<Vec<Incident>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "incidents" => key.read_once(&mut field_0, &mut map)?,
-                        "total" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(IncidentList {
-                    incidents: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("incidents"))?,
-                    total: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "incidents")]
+impl<'de> clientgen_runtime::de::Object<'de> for IncidentList {
+    const EXPECTING: &'static str = "an IncidentList object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut incidents = None;
+        let mut total = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "incidents" => members.read(&key, &mut incidents),
+                "total" => members.read(&key, &mut total),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            incidents: clientgen_runtime::de::required(incidents, "incidents")?,
+            total: total.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The incident list envelope.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "incidents")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IncidentListResponse {
     pub data: IncidentList,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "incidents")]
 impl IncidentListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: IncidentList) -> Self {
@@ -2573,179 +2693,185 @@ impl IncidentListResponse {
         }
     }
 }
+
+#[cfg(feature = "incidents")]
+impl serde::Serialize for IncidentListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = IncidentListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a IncidentListResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IncidentListResponse, A::Error> {
-                let mut field_0: Option<IncidentList> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(IncidentListResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "incidents")]
+impl<'de> clientgen_runtime::de::Object<'de> for IncidentListResponse {
+    const EXPECTING: &'static str = "an IncidentListResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The changes to make to a case through the incidents endpoint; members left out are not changed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "incidents")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncidentUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Severity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaseStatus>,
     /// Identifier of the user to assign the case to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<TagChanges>,
     /// Why the case is being closed, as free text (XSOAR sends its close reason here).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "incidents")]
+impl serde::Serialize for IncidentUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("priority", &self.priority)
+            .optional("status", &self.status)
+            .optional("assignee", &self.assignee)
+            .optional("tags", &self.tags)
+            .optional("resolution", &self.resolution)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "incidents")]
 impl<'de> serde::Deserialize<'de> for IncidentUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = IncidentUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a IncidentUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IncidentUpdate, A::Error> {
-                let mut field_0: Option<Option<Severity>> = None;
-                let mut field_1: Option<Option<CaseStatus>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<TagChanges>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "priority" => key.read_once(&mut field_0, &mut map)?,
-                        "status" => key.read_once(&mut field_1, &mut map)?,
-                        "assignee" => key.read_once(&mut field_2, &mut map)?,
-                        "tags" => key.read_once(&mut field_3, &mut map)?,
-                        "resolution" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(IncidentUpdate {
-                    priority: field_0.unwrap_or_default(),
-                    status: field_1.unwrap_or_default(),
-                    assignee: field_2.unwrap_or_default(),
-                    tags: field_3.unwrap_or_default(),
-                    resolution: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "incidents")]
+impl<'de> clientgen_runtime::de::Object<'de> for IncidentUpdate {
+    const EXPECTING: &'static str = "an IncidentUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut priority = None;
+        let mut status = None;
+        let mut assignee = None;
+        let mut tags = None;
+        let mut resolution = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "priority" => members.read(&key, &mut priority),
+                "status" => members.read(&key, &mut status),
+                "assignee" => members.read(&key, &mut assignee),
+                "tags" => members.read(&key, &mut tags),
+                "resolution" => members.read(&key, &mut resolution),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            priority: priority.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            assignee: assignee.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            resolution: resolution.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// What one sensor or connector brought in. Members not listed here are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "usage")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IngestionStat {
     /// The sensor or connector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_identifier: Option<String>,
     /// Data ingested in the window, in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_ingestion: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "usage")]
+impl serde::Serialize for IngestionStat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("entry_identifier", &self.entry_identifier)
+            .optional("total_ingestion", &self.total_ingestion)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for IngestionStat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = IngestionStat;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a IngestionStat object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IngestionStat, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "entry_identifier" => key.read_once(&mut field_0, &mut map)?,
-                        "total_ingestion" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(IngestionStat {
-                    entry_identifier: field_0.unwrap_or_default(),
-                    total_ingestion: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "usage")]
+impl<'de> clientgen_runtime::de::Object<'de> for IngestionStat {
+    const EXPECTING: &'static str = "an IngestionStat object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut entry_identifier = None;
+        let mut total_ingestion = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "entry_identifier" => members.read(&key, &mut entry_identifier),
+                "total_ingestion" => members.read(&key, &mut total_ingestion),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            entry_identifier: entry_identifier.unwrap_or_default(),
+            total_ingestion: total_ingestion.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Ingestion over a window.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "usage")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IngestionStatsResponse {
     /// One entry per sensor or connector.
     pub data: Vec<IngestionStat>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "usage")]
 impl IngestionStatsResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<IngestionStat>) -> Self {
@@ -2755,134 +2881,135 @@ impl IngestionStatsResponse {
         }
     }
 }
+
+#[cfg(feature = "usage")]
+impl serde::Serialize for IngestionStatsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for IngestionStatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = IngestionStatsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a IngestionStatsResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IngestionStatsResponse, A::Error> {
-                let mut field_0: Option<Vec<IngestionStat>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(IngestionStatsResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "usage")]
+impl<'de> clientgen_runtime::de::Object<'de> for IngestionStatsResponse {
+    const EXPECTING: &'static str = "an IngestionStatsResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The changes to make to a case, in the legacy form; members left out are not changed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LegacyCaseUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Severity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaseStatus>,
     /// Identifier of the user to assign the case to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<TagChanges>,
     /// New description of the case.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for LegacyCaseUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("priority", &self.priority)
+            .optional("status", &self.status)
+            .optional("assignee", &self.assignee)
+            .optional("tags", &self.tags)
+            .optional("description", &self.description)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for LegacyCaseUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = LegacyCaseUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LegacyCaseUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyCaseUpdate, A::Error> {
-                let mut field_0: Option<Option<Severity>> = None;
-                let mut field_1: Option<Option<CaseStatus>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<TagChanges>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "priority" => key.read_once(&mut field_0, &mut map)?,
-                        "status" => key.read_once(&mut field_1, &mut map)?,
-                        "assignee" => key.read_once(&mut field_2, &mut map)?,
-                        "tags" => key.read_once(&mut field_3, &mut map)?,
-                        "description" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(LegacyCaseUpdate {
-                    priority: field_0.unwrap_or_default(),
-                    status: field_1.unwrap_or_default(),
-                    assignee: field_2.unwrap_or_default(),
-                    tags: field_3.unwrap_or_default(),
-                    description: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for LegacyCaseUpdate {
+    const EXPECTING: &'static str = "a LegacyCaseUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut priority = None;
+        let mut status = None;
+        let mut assignee = None;
+        let mut tags = None;
+        let mut description = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "priority" => members.read(&key, &mut priority),
+                "status" => members.read(&key, &mut status),
+                "assignee" => members.read(&key, &mut assignee),
+                "tags" => members.read(&key, &mut tags),
+                "description" => members.read(&key, &mut description),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            priority: priority.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            assignee: assignee.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An alert, named by its index and identifier, and the changes to make to it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LegacySecurityEventUpdate {
     /// Index holding the alert (its `_index`).
     pub index: String,
     /// Identifier of the alert.
-    #[serde(rename = "_id")]
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AlertStatus>,
     /// Comment to add to the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_tag: Option<EventTagChange>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl LegacySecurityEventUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(index: String, id: String) -> Self {
@@ -2896,183 +3023,189 @@ impl LegacySecurityEventUpdate {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for LegacySecurityEventUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("index", &self.index)
+            .member("_id", &self.id)
+            .optional("status", &self.status)
+            .optional("comments", &self.comments)
+            .optional("event_tag", &self.event_tag)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for LegacySecurityEventUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = LegacySecurityEventUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LegacySecurityEventUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacySecurityEventUpdate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<AlertStatus>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<EventTagChange>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "index" => key.read_once(&mut field_0, &mut map)?,
-                        "_id" => key.read_once(&mut field_1, &mut map)?,
-                        "status" => key.read_once(&mut field_2, &mut map)?,
-                        "comments" => key.read_once(&mut field_3, &mut map)?,
-                        "event_tag" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(LegacySecurityEventUpdate {
-                    index: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("index"))?,
-                    id: field_1.ok_or_else(|| clientgen_runtime::de::missing("_id"))?,
-                    status: field_2.unwrap_or_default(),
-                    comments: field_3.unwrap_or_default(),
-                    event_tag: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for LegacySecurityEventUpdate {
+    const EXPECTING: &'static str = "a LegacySecurityEventUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut index = None;
+        let mut id = None;
+        let mut status = None;
+        let mut comments = None;
+        let mut event_tag = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "index" => members.read(&key, &mut index),
+                "_id" => members.read(&key, &mut id),
+                "status" => members.read(&key, &mut status),
+                "comments" => members.read(&key, &mut comments),
+                "event_tag" => members.read(&key, &mut event_tag),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            index: clientgen_runtime::de::required(index, "index")?,
+            id: clientgen_runtime::de::required(id, "_id")?,
+            status: status.unwrap_or_default(),
+            comments: comments.unwrap_or_default(),
+            event_tag: event_tag.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Where the alert's data came from.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MsgOrigin {
     /// Data source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Vendor of the source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
     /// Category of the source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The component that processed the data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processor: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for MsgOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("source", &self.source)
+            .optional("vendor", &self.vendor)
+            .optional("category", &self.category)
+            .optional("processor", &self.processor)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for MsgOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = MsgOrigin;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MsgOrigin object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MsgOrigin, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "source" => key.read_once(&mut field_0, &mut map)?,
-                        "vendor" => key.read_once(&mut field_1, &mut map)?,
-                        "category" => key.read_once(&mut field_2, &mut map)?,
-                        "processor" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(MsgOrigin {
-                    source: field_0.unwrap_or_default(),
-                    vendor: field_1.unwrap_or_default(),
-                    category: field_2.unwrap_or_default(),
-                    processor: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for MsgOrigin {
+    const EXPECTING: &'static str = "a MsgOrigin object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut source = None;
+        let mut vendor = None;
+        let mut category = None;
+        let mut processor = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "source" => members.read(&key, &mut source),
+                "vendor" => members.read(&key, &mut vendor),
+                "category" => members.read(&key, &mut category),
+                "processor" => members.read(&key, &mut processor),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            source: source.unwrap_or_default(),
+            vendor: vendor.unwrap_or_default(),
+            category: category.unwrap_or_default(),
+            processor: processor.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An identifier with its display name (MITRE tactic or technique).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NamedId {
     /// Identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for NamedId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for NamedId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = NamedId;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a NamedId object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NamedId, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "id" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(NamedId {
-                    id: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for NamedId {
+    const EXPECTING: &'static str = "a NamedId object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "id" => members.read(&key, &mut id),
+                "name" => members.read(&key, &mut name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Which scroll to continue and for how long to keep it open.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScrollRequest {
     /// How long to keep the scroll context open (an Elasticsearch duration).
     pub scroll: String,
@@ -3080,9 +3213,10 @@ pub struct ScrollRequest {
     pub scroll_id: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
 impl ScrollRequest {
     /// Creates a value from its required members; the others start empty.
     pub fn new(scroll: String, scroll_id: String) -> Self {
@@ -3093,325 +3227,324 @@ impl ScrollRequest {
         }
     }
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for ScrollRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("scroll", &self.scroll)
+            .member("scroll_id", &self.scroll_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for ScrollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ScrollRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ScrollRequest object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScrollRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "scroll" => key.read_once(&mut field_0, &mut map)?,
-                        "scroll_id" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ScrollRequest {
-                    scroll: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("scroll"))?,
-                    scroll_id: field_1
-                        .ok_or_else(|| clientgen_runtime::de::missing("scroll_id"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for ScrollRequest {
+    const EXPECTING: &'static str = "a ScrollRequest object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut scroll = None;
+        let mut scroll_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "scroll" => members.read(&key, &mut scroll),
+                "scroll_id" => members.read(&key, &mut scroll_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            scroll: clientgen_runtime::de::required(scroll, "scroll")?,
+            scroll_id: clientgen_runtime::de::required(scroll_id, "scroll_id")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One matching document.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchHit {
     /// Index holding the document.
-    #[serde(rename = "_index")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
     /// Mapping type (older Elasticsearch versions).
-    #[serde(rename = "_type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Identifier of the document.
-    #[serde(rename = "_id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Relevance score.
-    #[serde(rename = "_score")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<Option<f64>>,
     /// The document itself.
-    #[serde(rename = "_source")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for SearchHit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("_index", &self.index)
+            .optional("_type", &self.r#type)
+            .optional("_id", &self.id)
+            .optional("_score", &self.score)
+            .optional("_source", &self.source)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchHit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SearchHit;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SearchHit object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SearchHit, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<f64>> = None;
-                let mut field_4: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "_index" => key.read_once(&mut field_0, &mut map)?,
-                        "_type" => key.read_once(&mut field_1, &mut map)?,
-                        "_id" => key.read_once(&mut field_2, &mut map)?,
-                        "_score" => key.read_once(&mut field_3, &mut map)?,
-                        "_source" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SearchHit {
-                    index: field_0.unwrap_or_default(),
-                    r#type: field_1.unwrap_or_default(),
-                    id: field_2.unwrap_or_default(),
-                    score: field_3,
-                    source: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for SearchHit {
+    const EXPECTING: &'static str = "a SearchHit object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut index = None;
+        let mut r#type = None;
+        let mut id = None;
+        let mut score = None;
+        let mut source = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "_index" => members.read(&key, &mut index),
+                "_type" => members.read(&key, &mut r#type),
+                "_id" => members.read(&key, &mut id),
+                "_score" => members.read(&key, &mut score),
+                "_source" => members.read(&key, &mut source),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            index: index.unwrap_or_default(),
+            r#type: r#type.unwrap_or_default(),
+            id: id.unwrap_or_default(),
+            score,
+            source: source.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The matching documents.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchHits {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<HitsTotal>,
     /// Highest relevance score.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_score: Option<Option<f64>>,
     /// The documents of this answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hits: Option<Vec<SearchHit>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for SearchHits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("total", &self.total)
+            .optional("max_score", &self.max_score)
+            .optional("hits", &self.hits)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchHits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SearchHits;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SearchHits object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SearchHits, A::Error> {
-                let mut field_0: Option<Option<HitsTotal>> = None;
-                let mut field_1: Option<Option<f64>> = None;
-                let mut field_2: Option<Option<Vec<SearchHit>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "max_score" => key.read_once(&mut field_1, &mut map)?,
-                        "hits" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SearchHits {
-                    total: field_0.unwrap_or_default(),
-                    max_score: field_1,
-                    hits: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for SearchHits {
+    const EXPECTING: &'static str = "a SearchHits object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut max_score = None;
+        let mut hits = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "max_score" => members.read(&key, &mut max_score),
+                "hits" => members.read(&key, &mut hits),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: total.unwrap_or_default(),
+            max_score,
+            hits: hits.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// An Elasticsearch search answer, passed through unchanged.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResponse {
     /// Time the search took, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub took: Option<i64>,
     /// Whether the search ran out of time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timed_out: Option<bool>,
-    #[serde(rename = "_shards")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shards: Option<ShardCounts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hits: Option<SearchHits>,
     /// Scroll context to continue from, when the search asked for one.
-    #[serde(rename = "_scroll_id")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scroll_id: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for SearchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("took", &self.took)
+            .optional("timed_out", &self.timed_out)
+            .optional("_shards", &self.shards)
+            .optional("hits", &self.hits)
+            .optional("_scroll_id", &self.scroll_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SearchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SearchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SearchResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SearchResponse, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<bool>> = None;
-                let mut field_2: Option<Option<ShardCounts>> = None;
-                let mut field_3: Option<Option<SearchHits>> = None;
-                let mut field_4: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "took" => key.read_once(&mut field_0, &mut map)?,
-                        "timed_out" => key.read_once(&mut field_1, &mut map)?,
-                        "_shards" => key.read_once(&mut field_2, &mut map)?,
-                        "hits" => key.read_once(&mut field_3, &mut map)?,
-                        "_scroll_id" => key.read_once(&mut field_4, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SearchResponse {
-                    took: field_0.unwrap_or_default(),
-                    timed_out: field_1.unwrap_or_default(),
-                    shards: field_2.unwrap_or_default(),
-                    hits: field_3.unwrap_or_default(),
-                    scroll_id: field_4.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for SearchResponse {
+    const EXPECTING: &'static str = "a SearchResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut took = None;
+        let mut timed_out = None;
+        let mut shards = None;
+        let mut hits = None;
+        let mut scroll_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "took" => members.read(&key, &mut took),
+                "timed_out" => members.read(&key, &mut timed_out),
+                "_shards" => members.read(&key, &mut shards),
+                "hits" => members.read(&key, &mut hits),
+                "_scroll_id" => members.read(&key, &mut scroll_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            took: took.unwrap_or_default(),
+            timed_out: timed_out.unwrap_or_default(),
+            shards: shards.unwrap_or_default(),
+            hits: hits.unwrap_or_default(),
+            scroll_id: scroll_id.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The changes to make to an alert; members left out are not changed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityEventUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AlertStatus>,
     /// Comment to add to the alert.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Tag operations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_tags: Option<Vec<EventTagChange>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for SecurityEventUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("status", &self.status)
+            .optional("comments", &self.comments)
+            .optional("event_tags", &self.event_tags)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for SecurityEventUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = SecurityEventUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SecurityEventUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SecurityEventUpdate, A::Error> {
-                let mut field_0: Option<Option<AlertStatus>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<Vec<EventTagChange>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "status" => key.read_once(&mut field_0, &mut map)?,
-                        "comments" => key.read_once(&mut field_1, &mut map)?,
-                        "event_tags" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(SecurityEventUpdate {
-                    status: field_0.unwrap_or_default(),
-                    comments: field_1.unwrap_or_default(),
-                    event_tags: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for SecurityEventUpdate {
+    const EXPECTING: &'static str = "a SecurityEventUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut comments = None;
+        let mut event_tags = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "status" => members.read(&key, &mut status),
+                "comments" => members.read(&key, &mut comments),
+                "event_tags" => members.read(&key, &mut event_tags),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            status: status.unwrap_or_default(),
+            comments: comments.unwrap_or_default(),
+            event_tags: event_tags.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The answer to an alert update; its members are not documented and all are kept.
+#[cfg(feature = "alerts")]
 pub type SecurityEventUpdateResult = serde_json::Map<String, serde_json::Value>;
+
 /// Severity (or priority) of a case.
+#[cfg(any(feature = "cases", feature = "incidents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Severity {
@@ -3426,6 +3559,8 @@ pub enum Severity {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl Severity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3438,6 +3573,8 @@ impl Severity {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl From<&str> for Severity {
     fn from(value: &str) -> Self {
         match value {
@@ -3449,21 +3586,29 @@ impl From<&str> for Severity {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl clientgen_runtime::ToParam for Severity {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl serde::Serialize for Severity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for Severity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3471,74 +3616,77 @@ impl<'de> serde::Deserialize<'de> for Severity {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// How many shards answered.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "alerts")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShardCounts {
     /// Shards asked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Shards that answered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub successful: Option<i64>,
     /// Shards skipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<i64>,
     /// Shards that failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "alerts")]
+impl serde::Serialize for ShardCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("total", &self.total)
+            .optional("successful", &self.successful)
+            .optional("skipped", &self.skipped)
+            .optional("failed", &self.failed)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "alerts")]
 impl<'de> serde::Deserialize<'de> for ShardCounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = ShardCounts;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ShardCounts object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ShardCounts, A::Error> {
-                let mut field_0: Option<Option<i64>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut field_2: Option<Option<i64>> = None;
-                let mut field_3: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "total" => key.read_once(&mut field_0, &mut map)?,
-                        "successful" => key.read_once(&mut field_1, &mut map)?,
-                        "skipped" => key.read_once(&mut field_2, &mut map)?,
-                        "failed" => key.read_once(&mut field_3, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(ShardCounts {
-                    total: field_0.unwrap_or_default(),
-                    successful: field_1.unwrap_or_default(),
-                    skipped: field_2.unwrap_or_default(),
-                    failed: field_3.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "alerts")]
+impl<'de> clientgen_runtime::de::Object<'de> for ShardCounts {
+    const EXPECTING: &'static str = "a ShardCounts object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut successful = None;
+        let mut skipped = None;
+        let mut failed = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "total" => members.read(&key, &mut total),
+                "successful" => members.read(&key, &mut successful),
+                "skipped" => members.read(&key, &mut skipped),
+                "failed" => members.read(&key, &mut failed),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            total: total.unwrap_or_default(),
+            successful: successful.unwrap_or_default(),
+            skipped: skipped.unwrap_or_default(),
+            failed: failed.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Sort direction.
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -3549,6 +3697,8 @@ pub enum SortOrder {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl SortOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3559,6 +3709,8 @@ impl SortOrder {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -3568,21 +3720,29 @@ impl From<&str> for SortOrder {
         }
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl clientgen_runtime::ToParam for SortOrder {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3590,62 +3750,65 @@ impl<'de> serde::Deserialize<'de> for SortOrder {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// Stellar Cyber's own state of the alert.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StellarStatus {
     /// Workflow status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// When the alert was raised (epoch milliseconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detection_time: Option<i64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for StellarStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("status", &self.status)
+            .optional("detection_time", &self.detection_time)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for StellarStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StellarStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StellarStatus object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StellarStatus, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<i64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "status" => key.read_once(&mut field_0, &mut map)?,
-                        "detection_time" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StellarStatus {
-                    status: field_0.unwrap_or_default(),
-                    detection_time: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for StellarStatus {
+    const EXPECTING: &'static str = "a StellarStatus object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut detection_time = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "status" => members.read(&key, &mut status),
+                "detection_time" => members.read(&key, &mut detection_time),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            status: status.unwrap_or_default(),
+            detection_time: detection_time.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// How storage usage is split.
+#[cfg(feature = "usage")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StorageAggregation {
@@ -3656,6 +3819,8 @@ pub enum StorageAggregation {
     /// A value this client did not know when it was generated, kept exactly as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "usage")]
 impl StorageAggregation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3666,6 +3831,8 @@ impl StorageAggregation {
         }
     }
 }
+
+#[cfg(feature = "usage")]
 impl From<&str> for StorageAggregation {
     fn from(value: &str) -> Self {
         match value {
@@ -3675,21 +3842,29 @@ impl From<&str> for StorageAggregation {
         }
     }
 }
+
+#[cfg(feature = "usage")]
 impl std::fmt::Display for StorageAggregation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "usage")]
 impl clientgen_runtime::ToParam for StorageAggregation {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
 }
+
+#[cfg(feature = "usage")]
 impl serde::Serialize for StorageAggregation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageAggregation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3697,138 +3872,143 @@ impl<'de> serde::Deserialize<'de> for StorageAggregation {
         clientgen_runtime::enums::deserialize_str(deserializer)
     }
 }
+
 /// One day's storage usage.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "usage")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageUsageDay {
     /// The UTC day.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<chrono::NaiveDate>,
     /// Data stored that day, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_usage: Option<f64>,
     /// The day's usage split as `aggr_type` says.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usages: Option<Vec<StorageUsageItem>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "usage")]
+impl serde::Serialize for StorageUsageDay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("time", &self.time)
+            .optional("total_usage", &self.total_usage)
+            .optional("usages", &self.usages)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageDay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StorageUsageDay;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StorageUsageDay object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageUsageDay, A::Error> {
-                let mut field_0: Option<Option<chrono::NaiveDate>> = None;
-                let mut field_1: Option<Option<f64>> = None;
-                let mut field_2: Option<Option<Vec<StorageUsageItem>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "time" => key.read_once(&mut field_0, &mut map)?,
-                        "total_usage" => key.read_once(&mut field_1, &mut map)?,
-                        "usages" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StorageUsageDay {
-                    time: field_0.unwrap_or_default(),
-                    total_usage: field_1.unwrap_or_default(),
-                    usages: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "usage")]
+impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageDay {
+    const EXPECTING: &'static str = "a StorageUsageDay object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut time = None;
+        let mut total_usage = None;
+        let mut usages = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "time" => members.read(&key, &mut time),
+                "total_usage" => members.read(&key, &mut total_usage),
+                "usages" => members.read(&key, &mut usages),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            time: time.unwrap_or_default(),
+            total_usage: total_usage.unwrap_or_default(),
+            usages: usages.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One part of a day's usage. Members not listed here are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "usage")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageUsageItem {
     /// The tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     /// The index, when split by tenant and index. (inferred)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
     /// Data stored, in GB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<f64>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "usage")]
+impl serde::Serialize for StorageUsageItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("tenant_name", &self.tenant_name)
+            .optional("index", &self.index)
+            .optional("usage", &self.usage)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StorageUsageItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StorageUsageItem object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageUsageItem, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<f64>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "tenant_name" => key.read_once(&mut field_0, &mut map)?,
-                        "index" => key.read_once(&mut field_1, &mut map)?,
-                        "usage" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StorageUsageItem {
-                    tenant_name: field_0.unwrap_or_default(),
-                    index: field_1.unwrap_or_default(),
-                    usage: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "usage")]
+impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageItem {
+    const EXPECTING: &'static str = "a StorageUsageItem object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut tenant_name = None;
+        let mut index = None;
+        let mut usage = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "tenant_name" => members.read(&key, &mut tenant_name),
+                "index" => members.read(&key, &mut index),
+                "usage" => members.read(&key, &mut usage),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            tenant_name: tenant_name.unwrap_or_default(),
+            index: index.unwrap_or_default(),
+            usage: usage.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Storage usage over the last 31 full UTC days.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "usage")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageUsageResponse {
     /// One entry per day.
     pub data: Vec<StorageUsageDay>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "usage")]
 impl StorageUsageResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<StorageUsageDay>) -> Self {
@@ -3838,170 +4018,176 @@ impl StorageUsageResponse {
         }
     }
 }
+
+#[cfg(feature = "usage")]
+impl serde::Serialize for StorageUsageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "usage")]
 impl<'de> serde::Deserialize<'de> for StorageUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = StorageUsageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StorageUsageResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageUsageResponse, A::Error> {
-                let mut field_0: Option<Vec<StorageUsageDay>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(StorageUsageResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "usage")]
+impl<'de> clientgen_runtime::de::Object<'de> for StorageUsageResponse {
+    const EXPECTING: &'static str = "a StorageUsageResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// Tags to add to and remove from an object.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(any(feature = "cases", feature = "incidents"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagChanges {
     /// Tags to add.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<Vec<String>>,
     /// Tags to remove.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<Vec<String>>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
+impl serde::Serialize for TagChanges {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("add", &self.add)
+            .optional("delete", &self.delete)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
 impl<'de> serde::Deserialize<'de> for TagChanges {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TagChanges;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TagChanges object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TagChanges, A::Error> {
-                let mut field_0: Option<Option<Vec<String>>> = None;
-                let mut field_1: Option<Option<Vec<String>>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "add" => key.read_once(&mut field_0, &mut map)?,
-                        "delete" => key.read_once(&mut field_1, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TagChanges {
-                    add: field_0.unwrap_or_default(),
-                    delete: field_1.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(any(feature = "cases", feature = "incidents"))]
+impl<'de> clientgen_runtime::de::Object<'de> for TagChanges {
+    const EXPECTING: &'static str = "a TagChanges object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut add = None;
+        let mut delete = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "add" => members.read(&key, &mut add),
+                "delete" => members.read(&key, &mut delete),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            add: add.unwrap_or_default(),
+            delete: delete.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A tenant. Members not listed here are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "tenants")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tenant {
     /// Identifier of the tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cust_id: Option<String>,
     /// Name of the tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cust_name: Option<String>,
     /// Tenant group the tenant belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tgrp_name: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "tenants")]
+impl serde::Serialize for Tenant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("cust_id", &self.cust_id)
+            .optional("cust_name", &self.cust_name)
+            .optional("tgrp_name", &self.tgrp_name)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for Tenant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Tenant;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Tenant object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tenant, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "cust_id" => key.read_once(&mut field_0, &mut map)?,
-                        "cust_name" => key.read_once(&mut field_1, &mut map)?,
-                        "tgrp_name" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(Tenant {
-                    cust_id: field_0.unwrap_or_default(),
-                    cust_name: field_1.unwrap_or_default(),
-                    tgrp_name: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "tenants")]
+impl<'de> clientgen_runtime::de::Object<'de> for Tenant {
+    const EXPECTING: &'static str = "a Tenant object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut cust_id = None;
+        let mut cust_name = None;
+        let mut tgrp_name = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "cust_id" => members.read(&key, &mut cust_id),
+                "cust_name" => members.read(&key, &mut cust_name),
+                "tgrp_name" => members.read(&key, &mut tgrp_name),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            cust_id: cust_id.unwrap_or_default(),
+            cust_name: cust_name.unwrap_or_default(),
+            tgrp_name: tgrp_name.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The tenants.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "tenants")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TenantListResponse {
     /// The tenants.
     pub data: Vec<Tenant>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "tenants")]
 impl TenantListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<Tenant>) -> Self {
@@ -4011,53 +4197,57 @@ impl TenantListResponse {
         }
     }
 }
+
+#[cfg(feature = "tenants")]
+impl serde::Serialize for TenantListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for TenantListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TenantListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TenantListResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TenantListResponse, A::Error> {
-                let mut field_0: Option<Vec<Tenant>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TenantListResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "tenants")]
+impl<'de> clientgen_runtime::de::Object<'de> for TenantListResponse {
+    const EXPECTING: &'static str = "a TenantListResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One tenant; the `data` envelope is (inferred).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "tenants")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TenantResponse {
     pub data: Tenant,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "tenants")]
 impl TenantResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Tenant) -> Self {
@@ -4067,115 +4257,120 @@ impl TenantResponse {
         }
     }
 }
+
+#[cfg(feature = "tenants")]
+impl serde::Serialize for TenantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "tenants")]
 impl<'de> serde::Deserialize<'de> for TenantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = TenantResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TenantResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TenantResponse, A::Error> {
-                let mut field_0: Option<Tenant> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(TenantResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "tenants")]
+impl<'de> clientgen_runtime::de::Object<'de> for TenantResponse {
+    const EXPECTING: &'static str = "a TenantResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// A local user account. Members not listed here are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
     /// Identifier of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// E-mail address, the account's login.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Privilege profile (RBAC) of the account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priv_profile_id: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "users")]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("user_id", &self.user_id)
+            .optional("email", &self.email)
+            .optional("priv_profile_id", &self.priv_profile_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = User;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a User object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "user_id" => key.read_once(&mut field_0, &mut map)?,
-                        "email" => key.read_once(&mut field_1, &mut map)?,
-                        "priv_profile_id" => key.read_once(&mut field_2, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(User {
-                    user_id: field_0.unwrap_or_default(),
-                    email: field_1.unwrap_or_default(),
-                    priv_profile_id: field_2.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "users")]
+impl<'de> clientgen_runtime::de::Object<'de> for User {
+    const EXPECTING: &'static str = "a User object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut user_id = None;
+        let mut email = None;
+        let mut priv_profile_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "user_id" => members.read(&key, &mut user_id),
+                "email" => members.read(&key, &mut email),
+                "priv_profile_id" => members.read(&key, &mut priv_profile_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            user_id: user_id.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            priv_profile_id: priv_profile_id.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The matching user activities.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserActivitiesResponse {
     /// The activities.
     pub activities: Vec<UserActivity>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "users")]
 impl UserActivitiesResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(activities: Vec<UserActivity>) -> Self {
@@ -4185,57 +4380,62 @@ impl UserActivitiesResponse {
         }
     }
 }
+
+#[cfg(feature = "users")]
+impl serde::Serialize for UserActivitiesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("activities", &self.activities)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UserActivitiesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UserActivitiesResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserActivitiesResponse, A::Error> {
-                let mut field_0: Option<Vec<UserActivity>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "activities" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UserActivitiesResponse {
-                    activities: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing("activities"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "users")]
+impl<'de> clientgen_runtime::de::Object<'de> for UserActivitiesResponse {
+    const EXPECTING: &'static str = "a UserActivitiesResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut activities = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "activities" => members.read(&key, &mut activities),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            activities: clientgen_runtime::de::required(activities, "activities")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One entry of the user audit log; its members are not documented and all are kept.
+#[cfg(feature = "users")]
 pub type UserActivity = serde_json::Map<String, serde_json::Value>;
+
 /// The users.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserListResponse {
     /// The users.
     pub data: Vec<User>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "users")]
 impl UserListResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: Vec<User>) -> Self {
@@ -4245,53 +4445,57 @@ impl UserListResponse {
         }
     }
 }
+
+#[cfg(feature = "users")]
+impl serde::Serialize for UserListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UserListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UserListResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserListResponse, A::Error> {
-                let mut field_0: Option<Vec<User>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UserListResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "users")]
+impl<'de> clientgen_runtime::de::Object<'de> for UserListResponse {
+    const EXPECTING: &'static str = "a UserListResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// One user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResponse {
     pub data: User,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "users")]
 impl UserResponse {
     /// Creates a value from its required members; the others start empty.
     pub fn new(data: User) -> Self {
@@ -4301,54 +4505,58 @@ impl UserResponse {
         }
     }
 }
+
+#[cfg(feature = "users")]
+impl serde::Serialize for UserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("data", &self.data)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UserResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserResponse, A::Error> {
-                let mut field_0: Option<User> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "data" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UserResponse {
-                    data: field_0.ok_or_else(|| clientgen_runtime::de::missing("data"))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "users")]
+impl<'de> clientgen_runtime::de::Object<'de> for UserResponse {
+    const EXPECTING: &'static str = "a UserResponse object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "data" => members.read(&key, &mut data),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            data: clientgen_runtime::de::required(data, "data")?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// The user's new privilege profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserUpdate {
     /// Privilege profile to assign.
     pub priv_profile_id: String,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "users")]
 impl UserUpdate {
     /// Creates a value from its required members; the others start empty.
     pub fn new(priv_profile_id: String) -> Self {
@@ -4358,147 +4566,147 @@ impl UserUpdate {
         }
     }
 }
+
+#[cfg(feature = "users")]
+impl serde::Serialize for UserUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .member("priv_profile_id", &self.priv_profile_id)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = UserUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UserUpdate object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserUpdate, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "priv_profile_id" => key.read_once(&mut field_0, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(UserUpdate {
-                    priv_profile_id: field_0
-                        .ok_or_else(|| clientgen_runtime::de::missing(
-                            "priv_profile_id",
-                        ))?,
-                    additional_properties,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
+        clientgen_runtime::de::object(deserializer)
     }
 }
+
+#[cfg(feature = "users")]
+impl<'de> clientgen_runtime::de::Object<'de> for UserUpdate {
+    const EXPECTING: &'static str = "a UserUpdate object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut priv_profile_id = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "priv_profile_id" => members.read(&key, &mut priv_profile_id),
+                _ => members.keep(key),
+            }?;
+        }
+        Ok(Self {
+            priv_profile_id: clientgen_runtime::de::required(
+                priv_profile_id,
+                "priv_profile_id",
+            )?,
+            additional_properties: members.unknown(),
+        })
+    }
+}
+
 /// What kind of detection the alert is, in Stellar Cyber's XDR kill chain.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg(feature = "cases")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct XdrEvent {
     /// Name shown in the console.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Internal name of the detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the detection means.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tactic: Option<NamedId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub technique: Option<NamedId>,
     /// MITRE ATT&CK techniques involved.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttps: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Tags of the detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Kill chain stage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xdr_killchain_stage: Option<String>,
     /// Version of the kill chain model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub xdr_killchain_version: Option<String>,
     /// Version of the MITRE framework used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub framework_version: Option<String>,
     /// Members the spec does not describe, kept as received so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub additional_properties: clientgen_runtime::Unknown,
 }
+
+#[cfg(feature = "cases")]
+impl serde::Serialize for XdrEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        clientgen_runtime::ser::Object::new(serializer)
+            .optional("display_name", &self.display_name)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("tactic", &self.tactic)
+            .optional("technique", &self.technique)
+            .optional("ttps", &self.ttps)
+            .optional("tags", &self.tags)
+            .optional("xdr_killchain_stage", &self.xdr_killchain_stage)
+            .optional("xdr_killchain_version", &self.xdr_killchain_version)
+            .optional("framework_version", &self.framework_version)
+            .end(&self.additional_properties)
+    }
+}
+
+#[cfg(feature = "cases")]
 impl<'de> serde::Deserialize<'de> for XdrEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = XdrEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a XdrEvent object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<XdrEvent, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<NamedId>> = None;
-                let mut field_4: Option<Option<NamedId>> = None;
-                let mut field_5: Option<
-                    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-                > = None;
-                let mut field_6: Option<Option<Vec<String>>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
-                let mut field_9: Option<Option<String>> = None;
-                let mut additional_properties = clientgen_runtime::Unknown::new();
-                while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()?
-                {
-                    match &*key.0 {
-                        "display_name" => key.read_once(&mut field_0, &mut map)?,
-                        "name" => key.read_once(&mut field_1, &mut map)?,
-                        "description" => key.read_once(&mut field_2, &mut map)?,
-                        "tactic" => key.read_once(&mut field_3, &mut map)?,
-                        "technique" => key.read_once(&mut field_4, &mut map)?,
-                        "ttps" => key.read_once(&mut field_5, &mut map)?,
-                        "tags" => key.read_once(&mut field_6, &mut map)?,
-                        "xdr_killchain_stage" => key.read_once(&mut field_7, &mut map)?,
-                        "xdr_killchain_version" => key.read_once(&mut field_8, &mut map)?,
-                        "framework_version" => key.read_once(&mut field_9, &mut map)?,
-                        _ => {
-                            additional_properties
-                                .push_raw(
-                                    &key.0,
-                                    &map.next_value::<Box<serde_json::value::RawValue>>()?,
-                                );
-                        }
-                    }
-                }
-                Ok(XdrEvent {
-                    display_name: field_0.unwrap_or_default(),
-                    name: field_1.unwrap_or_default(),
-                    description: field_2.unwrap_or_default(),
-                    tactic: field_3.unwrap_or_default(),
-                    technique: field_4.unwrap_or_default(),
-                    ttps: field_5.unwrap_or_default(),
-                    tags: field_6.unwrap_or_default(),
-                    xdr_killchain_stage: field_7.unwrap_or_default(),
-                    xdr_killchain_version: field_8.unwrap_or_default(),
-                    framework_version: field_9.unwrap_or_default(),
-                    additional_properties,
-                })
-            }
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "cases")]
+impl<'de> clientgen_runtime::de::Object<'de> for XdrEvent {
+    const EXPECTING: &'static str = "a XdrEvent object";
+
+    fn read<A: serde::de::MapAccess<'de>>(
+        members: &mut clientgen_runtime::de::Members<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut display_name = None;
+        let mut name = None;
+        let mut description = None;
+        let mut tactic = None;
+        let mut technique = None;
+        let mut ttps = None;
+        let mut tags = None;
+        let mut xdr_killchain_stage = None;
+        let mut xdr_killchain_version = None;
+        let mut framework_version = None;
+        while let Some(key) = members.next_key()? {
+            match key.as_str() {
+                "display_name" => members.read(&key, &mut display_name),
+                "name" => members.read(&key, &mut name),
+                "description" => members.read(&key, &mut description),
+                "tactic" => members.read(&key, &mut tactic),
+                "technique" => members.read(&key, &mut technique),
+                "ttps" => members.read(&key, &mut ttps),
+                "tags" => members.read(&key, &mut tags),
+                "xdr_killchain_stage" => members.read(&key, &mut xdr_killchain_stage),
+                "xdr_killchain_version" => members.read(&key, &mut xdr_killchain_version),
+                "framework_version" => members.read(&key, &mut framework_version),
+                _ => members.keep(key),
+            }?;
         }
-        deserializer.deserialize_map(Members)
+        Ok(Self {
+            display_name: display_name.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            tactic: tactic.unwrap_or_default(),
+            technique: technique.unwrap_or_default(),
+            ttps: ttps.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            xdr_killchain_stage: xdr_killchain_stage.unwrap_or_default(),
+            xdr_killchain_version: xdr_killchain_version.unwrap_or_default(),
+            framework_version: framework_version.unwrap_or_default(),
+            additional_properties: members.unknown(),
+        })
     }
 }

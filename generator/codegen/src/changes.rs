@@ -30,7 +30,7 @@
 //! same and the change is the spec following the server.
 //!
 //! A breaking change needs a new major version, or for `0.y.z` a new minor one
-//! ([`version_allows`]), as Cargo's own compatibility rules read versions.
+//! (`version_allows`), as Cargo's own compatibility rules read versions.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -86,7 +86,13 @@ pub fn between(old: &Surface, new: &Surface) -> Vec<Change> {
         match (old.types.get(name), new.types.get(name)) {
             (Some(_), None) => changes.breaking(format!("type `{name}` removed")),
             (None, Some(t)) => changes.minor(format!("type `{name}` ({})", t.kind())),
-            (Some(a), Some(b)) => type_change(&mut changes, name, a, b),
+            (Some(a), Some(b)) => match merged_into(a, b, new) {
+                Some(target) => changes.minor(format!(
+                    "type `{name}`: now an alias of `{target}`, which has the same definition; \
+                     the name works as before"
+                )),
+                None => type_change(&mut changes, name, a, b),
+            },
             (None, None) => {}
         }
     }
@@ -205,6 +211,17 @@ fn operation(changes: &mut Changes, name: &str, a: &OperationSurface, b: &Operat
     }
 }
 
+/// The type `a` was merged into when the generator found it identical to another (an alias
+/// to a type whose surface is `a`'s own): every use of the name (as a type, a constructor,
+/// a struct literal, a pattern) compiles as before. `None` for any other change.
+fn merged_into<'n>(a: &TypeSurface, b: &'n TypeSurface, new: &Surface) -> Option<&'n str> {
+    let TypeSurface::Alias { target } = b else {
+        return None;
+    };
+    let same = !matches!(a, TypeSurface::Alias { .. }) && new.types.get(target.as_str()) == Some(a);
+    same.then_some(target.as_str())
+}
+
 fn type_change(changes: &mut Changes, name: &str, a: &TypeSurface, b: &TypeSurface) {
     let at = format!("type `{name}`");
     match (a, b) {
@@ -258,7 +275,11 @@ fn type_change(changes: &mut Changes, name: &str, a: &TypeSurface, b: &TypeSurfa
                 changes.breaking(format!("{at}: now `{y}` (was `{x}`)"));
             }
         }
-        _ => changes.breaking(format!("{at}: now a {} (was a {})", b.kind(), a.kind())),
+        _ => changes.breaking(format!(
+            "{at}: now {} (was {})",
+            crate::naming::with_article(b.kind()),
+            crate::naming::with_article(a.kind())
+        )),
     }
 }
 
@@ -276,7 +297,7 @@ fn numbers(version: &str) -> Option<(u64, u64, u64)> {
 /// Whether going from version `old` to `new` is allowed with these changes: never backwards,
 /// and a breaking change needs what Cargo treats as an incompatible version (a new major, or
 /// for `0.y.z` a new minor, or for `0.0.z` a new patch). `Err` says what version would do.
-pub fn version_allows(old: &str, new: &str, breaking: bool) -> Result<(), String> {
+pub(crate) fn version_allows(old: &str, new: &str, breaking: bool) -> Result<(), String> {
     let (Some(o), Some(n)) = (numbers(old), numbers(new)) else {
         return Err(format!(
             "`{new}` or `{old}` is not a `major.minor.patch` version"

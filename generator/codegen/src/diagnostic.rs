@@ -1,6 +1,6 @@
 //! Errors about a spec, located for the person who has to fix it.
 //!
-//! The model builder reports a [`Problem`]: a JSON pointer into the document and what is wrong
+//! The model builder reports a `Problem`: a JSON pointer into the document and what is wrong
 //! there. The pipeline then turns problems into [`Diagnostic`]s by adding the file and the
 //! line and column the pointer leads to (see [`crate::locate`]). Everything the generator
 //! rejects reaches the user this way; it never panics on a document.
@@ -27,7 +27,7 @@ impl Problem {
     }
 }
 
-/// A [`Problem`] with the file, line and column it was found at.
+/// A `Problem` with the file, line and column it was found at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The spec file.

@@ -9,16 +9,6 @@ pub fn header(spec_label: &str, regen_command: &str) -> String {
     )
 }
 
-/// Formats `tokens` as a Rust file with `header` as line comments on top.
-///
-/// An error here means the emitter produced invalid Rust: a generator bug, reported with the
-/// parser's message rather than a panic.
-pub fn rust_file(tokens: TokenStream, header: &str) -> Result<String, String> {
-    let mut out = header_comment(header);
-    out.push_str(&rust_source(tokens)?);
-    Ok(out)
-}
-
 /// `header` as `//` line comments and a blank line.
 pub fn header_comment(header: &str) -> String {
     let mut out = String::new();
@@ -31,7 +21,10 @@ pub fn header_comment(header: &str) -> String {
     out
 }
 
-/// Formats `tokens` (inner attributes and items) as Rust source. `prettyplease` prints a file's
+/// Formats `tokens` (inner attributes and items) as Rust source.
+///
+/// An error here means the emitter produced invalid Rust: a generator bug, reported with the
+/// parser's message rather than a panic. `prettyplease` prints a file's
 /// items one after another with nothing between them, so the formatted items of consecutive
 /// slices of a file, concatenated, are the formatted file: large files are formatted a slice
 /// at a time, in parallel (see [`in_parallel`]).
@@ -39,6 +32,53 @@ pub fn rust_source(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// `text` (formatted Rust) with a blank line between consecutive items, which `prettyplease`
+/// prints back to back: after a module's inner docs, and between two items at one indentation
+/// when the first ends there (`}` or `;`) and the second starts an item (docs, attributes or
+/// an item keyword). Consecutive `use` lines stay together. Applied to whole files, so a file
+/// formatted in slices gets the same spacing as one formatted at once.
+pub fn space_items(text: &str) -> String {
+    const STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "impl ",
+        "impl<",
+        "fn ",
+        "async fn ",
+        "const ",
+        "static ",
+        "type ",
+        "struct ",
+        "enum ",
+        "mod ",
+        "use ",
+        "trait ",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(prev) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let (p, c) = (prev.trim(), line.trim_start());
+            let after_inner_docs = p.starts_with("//!") && !c.starts_with("//!") && !c.is_empty();
+            let between_items = indent(prev) == indent(line)
+                && !p.starts_with("//")
+                && (p == "}" || p.ends_with(';'))
+                && STARTS.iter().any(|s| c.starts_with(s))
+                && !(p.starts_with("use ") && c.starts_with("use "));
+            if after_inner_docs || between_items {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 /// A unit of work for [`in_parallel`].
@@ -73,4 +113,18 @@ pub fn in_parallel<T: Send>(jobs: Vec<Job<'_, T>>) -> Vec<T> {
         .into_iter()
         .map(|result| result.expect("every job ran: a panicking job propagates out of scope"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_spaced_and_bodies_are_not() {
+        let text = "//! Doc;\n//! more.\nuse a::b;\nuse c::d;\n/// A.\npub struct A {\n    pub x: i64,\n    /// Y;\n    /// z.\n    pub y: i64,\n}\nimpl A {\n    fn f(&self) {\n        let x = 1;\n        let y = 2;\n    }\n    /// G.\n    fn g(&self) {}\n}\npub type B = A;\n";
+        assert_eq!(
+            space_items(text),
+            "//! Doc;\n//! more.\n\nuse a::b;\nuse c::d;\n\n/// A.\npub struct A {\n    pub x: i64,\n    /// Y;\n    /// z.\n    pub y: i64,\n}\n\nimpl A {\n    fn f(&self) {\n        let x = 1;\n        let y = 2;\n    }\n\n    /// G.\n    fn g(&self) {}\n}\n\npub type B = A;\n"
+        );
+    }
 }

@@ -5,25 +5,29 @@
 //!
 //! 1. [`load`]: file → [`load::Spec`] (the parsed `openapiv3` document and its source text);
 //! 2. [`model`]: spec → [`model::ApiModel`] (named types, operations, auth; `$ref`s resolved
-//!    through [`resolve`], names decided by [`naming`]);
-//! 3. [`emit`]: model → token streams and text, one module per output file;
-//! 4. [`format`]: tokens → formatted source with the "generated" header.
+//!    through `resolve`, names decided by `naming`);
+//! 3. `emit`: model → token streams and text, one module per output file;
+//! 4. `format`: tokens → formatted source with the "generated" header.
 //!
 //! Problems in a spec come back as [`Diagnostics`] located by file, line and JSON pointer
-//! ([`diagnostic`], [`locate`]). [`vendors`] knows the repository layout (`specs/<vendor>/` →
+//! (`diagnostic`, `locate`). [`vendors`] knows the repository layout (`specs/<vendor>/` →
 //! `generated/<vendor>/`) for `cargo xtask regen`.
+//!
+//! The public API is what `xtask` and the tests use: the entry points ([`generate_file`],
+//! [`generate`]), the stages' documented types, [`settings`] and [`vendors`]. Emitting,
+//! formatting, naming and reference resolution are internal (`pub(crate)`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod changes;
-pub mod diagnostic;
-pub mod emit;
-pub mod format;
+pub(crate) mod diagnostic;
+pub(crate) mod emit;
+pub(crate) mod format;
 pub mod load;
-pub mod locate;
+pub(crate) mod locate;
 pub mod model;
-pub mod naming;
-pub mod resolve;
+pub(crate) mod naming;
+pub(crate) mod resolve;
 pub mod settings;
 pub mod surface;
 pub mod vendors;
@@ -43,7 +47,7 @@ pub struct GeneratedCrate {
     pub summary: Summary,
     /// What lenient generation tolerated or left out, located; empty for a strict run.
     pub warnings: Vec<Diagnostic>,
-    /// The crate's public API, also written as [`surface::FILE`].
+    /// The crate's public API, also written as `surface::FILE`.
     pub surface: surface::Surface,
 }
 
@@ -147,7 +151,7 @@ pub fn generate(
 const TYPE_SLICES: usize = 16;
 
 /// Renders the files of a crate from its model.
-pub fn render(
+pub(crate) fn render(
     model: &model::ApiModel,
     settings: &CrateSettings,
 ) -> Result<GeneratedCrate, GenerateError> {
@@ -182,7 +186,7 @@ pub fn render(
             ("src/client.rs", format::rust_source(tokens))
         }),
         Box::new(|| {
-            let tokens = emit::operations::emit(&model.operations);
+            let tokens = emit::operations::emit(&model.operations, &model.features);
             ("src/operations.rs", format::rust_source(tokens))
         }),
         Box::new(|| ("src/lib.rs", format::rust_source(emit::manifest::lib_rs()))),
@@ -198,7 +202,7 @@ pub fn render(
     for slice in &type_slices {
         let param_types = &param_types;
         jobs.push(Box::new(move || {
-            let tokens = emit::types::items(slice, param_types, options);
+            let tokens = emit::types::items(slice, param_types, options, &model.features);
             ("src/types.rs", format::rust_source(tokens))
         }));
     }
@@ -212,6 +216,9 @@ pub fn render(
             .entry(path.to_owned())
             .or_insert_with(|| format::header_comment(&header))
             .push_str(&text);
+    }
+    for text in files.values_mut() {
+        *text = format::space_items(text);
     }
     files.insert(
         "Cargo.toml".to_owned(),
@@ -242,4 +249,50 @@ pub fn render(
         warnings: Vec::new(),
         surface,
     })
+}
+
+/// For the decode benchmark only (`tests/build.rs`, read by `tests/benches/decode.rs`): the
+/// items of `src/types.rs` for `model` as they would be without unknown-member capture, the
+/// baseline that measures what capturing costs. Not a generator option (every generated crate
+/// captures), so it is no part of the documented API; an `Err` is a generator bug.
+#[doc(hidden)]
+pub fn bench_types_without_unknown_capture(model: &model::ApiModel) -> Result<String, String> {
+    let options = emit::types::TypeOptions {
+        capture_unknown: false,
+    };
+    format::rust_source(emit::types::emit_with(
+        &model.types,
+        options,
+        &model::features::Features::default(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_formatted_in_slices_equal_the_file_formatted_whole() {
+        // render() emits and formats src/types.rs a slice of types at a time, in parallel; the
+        // result must be exactly the single-pass formatting of the whole file.
+        let nexus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/nexus.json");
+        let spec = load::load_file(&nexus).expect("nexus loads");
+        let model = model::build(&spec).expect("nexus builds");
+        let settings = CrateSettings::standalone("nexus-client", "tests/corpus/nexus.json");
+        let header = format::header(&settings.spec_label, &settings.regen_command);
+        let types = emit::types::emit_with(
+            &model.types,
+            emit::types::TypeOptions::default(),
+            &model.features,
+        );
+        let whole = format::space_items(
+            &(format::header_comment(&header) + &format::rust_source(types).expect("formats")),
+        );
+        let rendered = render(&model, &settings).expect("renders");
+        assert!(model.types.len() > 100, "enough types to be sliced");
+        assert!(
+            rendered.files["src/types.rs"] == whole,
+            "sliced formatting differs from whole-file formatting"
+        );
+    }
 }

@@ -6,10 +6,19 @@
 //! vanish in case conversion but tell names apart (`+1` versus `-1`) are spelled out. Names that
 //! still collide are told apart by a numeric suffix, in document order, so the result is
 //! deterministic.
+//!
+//! Besides turning spec names into identifiers, this module owns every name the generator makes
+//! up itself: the names generated code already uses (so spec names keep off them), the suffixes
+//! of derived types (`<Operation>Params`, `<Operation>Response`, …) and derived methods
+//! (`<method>_stream`), and the defaults of builder methods. A derived name goes through the
+//! same [`NameAllocator`] as the names it could collide with, so a clash gets a distinct,
+//! deterministic name instead of code that does not compile.
 
 use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::model::{ErrorStatus, TypeRef};
 
 /// Words Rust reserves (2021 edition, including reserved-for-future ones).
 const KEYWORDS: &[&str] = &[
@@ -194,6 +203,11 @@ impl NameAllocator {
         }
     }
 
+    /// Whether `wanted` would be allocated unchanged.
+    pub fn is_free(&self, wanted: &str) -> bool {
+        identifier(wanted, "V", "Unnamed") == wanted && !self.taken.contains(wanted)
+    }
+
     /// Returns `wanted` if free, otherwise `wanted2`, `wanted3`, …; marks it taken.
     ///
     /// Text that is not an identifier is first made one (see the naming functions), so the
@@ -215,9 +229,316 @@ impl NameAllocator {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Names generated code already uses: spec names are moved off them.
+
+/// Method names the generated `Client` defines for itself (`emit::client`); an operation or a
+/// derived helper of the same name would be a second method of that name.
+pub const CLIENT_METHODS: &[&str] = &["builder", "from_transport", "transport", "base_url"];
+
+/// Methods the generated `ClientBuilder` always has (`emit::client::builder`); a security
+/// scheme's or the path prefix's builder method takes another name.
+pub const BUILDER_METHODS: &[&str] = &[
+    "base_url",
+    "header",
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "http_client",
+    "retry",
+    "add_root_certificate_pem",
+    "danger_accept_invalid_certs",
+    "build",
+];
+
+/// Argument names a client method takes besides its path parameters (the parameter struct, the
+/// body, the receiver, and a page stream's item limit): a path parameter is named otherwise.
+pub const METHOD_ARGUMENTS: &[&str] = &["params", "body", "self", "max_items"];
+
+/// Methods of the generated `FakeApi` itself (`emit::fake`); the answers method of an
+/// operation with one of these names is named by [`fake_methods`].
+pub const FAKE_API_METHODS: &[&str] = &[
+    "start",
+    "uri",
+    "client",
+    "client_builder",
+    "calls",
+    "server",
+];
+
+/// Names generated code uses unqualified next to the spec's types (the std prelude): a spec
+/// type of the same name would shadow them.
+pub const PRELUDE_TYPE_NAMES: &[&str] = &[
+    "String",
+    "Vec",
+    "Option",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Result",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "IntoIterator",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsRef",
+    "AsMut",
+    "Extend",
+    "FromIterator",
+    "Unpin",
+];
+
+/// The name of the field that keeps a struct's unknown members; spec properties never take it.
+pub const ADDITIONAL_FIELD: &str = "additional_properties";
+
+/// The variant of every generated enum that keeps a value the spec does not list; spec values
+/// never take it.
+pub const UNKNOWN_ENUM_VARIANT: &str = "Unknown";
+
+/// The variant of every generated union that keeps a value matching no alternative; no
+/// alternative takes it.
+pub const OTHER_UNION_VARIANT: &str = "Other";
+
+// ---------------------------------------------------------------------------------------------
+// Derived type names: hints handed to the type allocator, which adds a number on a clash.
+
+/// The type-name prefix of everything derived from an operation: its id as a type name.
+pub fn operation_prefix(operation_id: &str) -> String {
+    type_name(operation_id)
+}
+
+/// The struct holding an operation's query, header and cookie parameters.
+pub fn params_type(operation_prefix: &str) -> String {
+    format!("{operation_prefix}Params")
+}
+
+/// The type of an operation's success body; with several success bodies, `status` tells the
+/// body of each status apart, and without it this is the enum of all of them.
+pub fn response_type(operation_prefix: &str, status: Option<u16>) -> String {
+    match status {
+        Some(code) => format!("{operation_prefix}Response{code}"),
+        None => format!("{operation_prefix}Response"),
+    }
+}
+
+/// The type of an operation's inline request body schema.
+pub fn body_type(operation_prefix: &str) -> String {
+    format!("{operation_prefix}Body")
+}
+
+/// The type of an operation's inline error body schema for `status` (`…Error404`,
+/// `…Error4xx`, `…ErrorDefault`).
+pub fn error_type(operation_prefix: &str, status: ErrorStatus) -> String {
+    match status {
+        ErrorStatus::Code(code) => format!("{operation_prefix}Error{code}"),
+        ErrorStatus::Range(range) => format!("{operation_prefix}Error{range}xx"),
+        ErrorStatus::Default => format!("{operation_prefix}ErrorDefault"),
+    }
+}
+
+/// The type of an inline schema inside `owner` at `member` (a parameter or property name).
+pub fn member_type(owner: &str, member: &str) -> String {
+    format!("{owner}{}", type_name(member))
+}
+
+/// The type of an inline array item schema.
+pub fn item_type(array: &str) -> String {
+    format!("{array}Item")
+}
+
+/// The type of an inline `additionalProperties` schema.
+pub fn map_value_type(map: &str) -> String {
+    format!("{map}Value")
+}
+
+/// The type of a union's inline alternative, by its position.
+pub fn union_alternative_type(union: &str, index: usize) -> String {
+    format!("{union}Variant{index}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derived variant, method and operation names.
+
+/// A variant name for a success status: `200` → `Ok`, `201` → `Created`, `299` → `Status299`.
+pub fn status_variant(code: u16) -> String {
+    let reason = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        _ => return format!("Status{code}"),
+    };
+    reason.to_owned()
+}
+
+/// The variant of a success response without a status code (`2XX` or `default`).
+pub const ANY_SUCCESS_VARIANT: &str = "Success";
+
+/// The variant of an integer enum value without an `x-enum-varnames` name: `3` → `V3`,
+/// `-1` → `Minus1`.
+pub fn integer_variant(value: i64) -> String {
+    if value < 0 {
+        format!("Minus{}", value.unsigned_abs())
+    } else {
+        format!("V{value}")
+    }
+}
+
+/// The variant of a union alternative that is not a named type, by its Rust type.
+pub fn builtin_variant(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String => "String",
+        TypeRef::Bool => "Bool",
+        TypeRef::I32 | TypeRef::I64 => "Integer",
+        TypeRef::F32 | TypeRef::F64 => "Number",
+        TypeRef::DateTime => "DateTime",
+        TypeRef::Date => "Date",
+        TypeRef::Uuid => "Uuid",
+        TypeRef::Ipv4 | TypeRef::Ipv6 | TypeRef::Ip => "Ip",
+        TypeRef::Binary => "Binary",
+        TypeRef::Array(_) => "Array",
+        TypeRef::Map(_) | TypeRef::Object => "Object",
+        TypeRef::Any | TypeRef::Named(_) => "Value",
+    }
+}
+
+/// The operation id of an operation without one: `get /pets/{id}` → `get_pets_id`.
+pub fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        id.push_str(segment.trim_matches(|c| c == '{' || c == '}'));
+    }
+    id
+}
+
+/// The page stream of a paginated operation's method: `<method>_stream`. Allocated from
+/// [`client_methods`] after every operation, so an operation named like it keeps its name.
+pub fn stream_method(method: &str) -> String {
+    format!("{}_stream", bare(method))
+}
+
+/// The allocator of the generated `Client`'s method names: operation methods first, in
+/// document order, then page streams, then job helpers.
+pub fn client_methods() -> NameAllocator {
+    NameAllocator::with_reserved(CLIENT_METHODS)
+}
+
+/// The allocator of the generated `ClientBuilder`'s method names: security schemes in document
+/// order, then the path prefix.
+pub fn builder_methods() -> NameAllocator {
+    NameAllocator::with_reserved(BUILDER_METHODS)
+}
+
+/// The builder method of an HTTP bearer scheme.
+pub const BEARER_METHOD: &str = "bearer_token";
+/// The builder method of an HTTP Basic scheme.
+pub const BASIC_METHOD: &str = "basic_auth";
+/// The builder method of an API key scheme (header, query or cookie).
+pub const API_KEY_METHOD: &str = "api_key";
+/// The builder method of an OAuth2 client-credentials scheme.
+pub const CLIENT_CREDENTIALS_METHOD: &str = "client_credentials";
+/// The builder method of another OAuth2 flow or OpenID Connect: the caller brings a token.
+pub const ACCESS_TOKEN_METHOD: &str = "access_token";
+/// The builder method of a token exchange whose extension names none.
+pub const TOKEN_EXCHANGE_METHOD: &str = "token_exchange";
+
+/// The builder method of the security scheme `key` whose kind's method is `default`: `default`
+/// while free, so a spec with one scheme of each kind reads naturally, otherwise prefixed with
+/// the key (`admin_api_key`); allocated from `names` (see [`builder_methods`]).
+pub fn scheme_method(names: &mut NameAllocator, key: &str, default: &str) -> String {
+    let wanted = if names.is_free(default) {
+        default.to_owned()
+    } else {
+        format!("{}_{default}", bare(&field_name(key)))
+    };
+    names.allocate(&wanted)
+}
+
+/// The `FakeApi` answers method of each operation, by the operations' method names in order:
+/// the method's own name, or with `_operation` added when `FakeApi` has a method of that name
+/// (see [`FAKE_API_METHODS`]), numbered if that clashes with another operation's method.
+pub fn fake_methods<'a>(methods: impl IntoIterator<Item = &'a str> + Clone) -> Vec<String> {
+    let mut names = NameAllocator::with_reserved(FAKE_API_METHODS);
+    // Operation methods are unique already: the renamed ones are allocated after them.
+    for method in methods.clone() {
+        if !FAKE_API_METHODS.contains(&method) {
+            names.allocate(method);
+        }
+    }
+    methods
+        .into_iter()
+        .map(|method| {
+            if FAKE_API_METHODS.contains(&method) {
+                names.allocate(&format!("{method}_operation"))
+            } else {
+                method.to_owned()
+            }
+        })
+        .collect()
+}
+
+/// `name` after the indefinite article its sound takes: "an Alert", "a User", "an Update".
+/// Type names are English words in UpperCamelCase; the rule goes by letters, with the
+/// common `U` words that begin with a "you" sound (`User`, `Usage`, `Uri`, `Url`, `Unique`, `Unit`,
+/// `Universal`, `Uuid`) taking "a".
+pub fn with_article(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let you_sound = [
+        "us", "uri", "url", "uuid", "uniq", "unit", "univ", "union", "util", "ut", "eu", "one",
+    ];
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u'])
+        && !you_sound.iter().any(|p| lower.starts_with(p));
+    if vowel {
+        format!("an {name}")
+    } else {
+        format!("a {name}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn articles_follow_the_sound_of_the_name() {
+        assert_eq!(with_article("Alert"), "an Alert");
+        assert_eq!(with_article("Adversary"), "an Adversary");
+        assert_eq!(with_article("Update"), "an Update");
+        assert_eq!(with_article("User"), "a User");
+        assert_eq!(with_article("UsageRecord"), "a UsageRecord");
+        assert_eq!(with_article("UuidList"), "a UuidList");
+        assert_eq!(with_article("Case"), "a Case");
+        assert_eq!(with_article("alias"), "an alias");
+        assert_eq!(with_article("struct"), "a struct");
+    }
 
     #[test]
     fn schemas_named_like_the_crate_root_exports_are_renamed() {
@@ -365,6 +686,63 @@ mod tests {
         for bad in ["", "_", "1a", "type", "r#self", "r#x", "a-b", "é"] {
             assert!(!is_identifier(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn operation_ids_are_derived_from_method_and_path() {
+        assert_eq!(derived_operation_id("get", "/pets/{id}"), "get_pets_id");
+    }
+
+    #[test]
+    fn a_page_stream_named_like_an_operation_takes_the_next_name() {
+        let mut methods = client_methods();
+        assert_eq!(methods.allocate("list_rules"), "list_rules");
+        assert_eq!(methods.allocate("list_rules_stream"), "list_rules_stream");
+        assert_eq!(
+            methods.allocate(&stream_method("list_rules")),
+            "list_rules_stream2"
+        );
+        assert_eq!(stream_method("r#type"), "type_stream");
+        assert_eq!(methods.allocate("transport"), "transport2");
+    }
+
+    #[test]
+    fn a_second_scheme_of_a_kind_is_named_after_its_key() {
+        let mut names = builder_methods();
+        assert_eq!(
+            scheme_method(&mut names, "token", BEARER_METHOD),
+            "bearer_token"
+        );
+        assert_eq!(
+            scheme_method(&mut names, "adminToken", BEARER_METHOD),
+            "admin_token_bearer_token"
+        );
+        assert_eq!(scheme_method(&mut names, "x", "timeout"), "x_timeout");
+    }
+
+    #[test]
+    fn fake_methods_move_off_fake_api_and_other_operations() {
+        assert_eq!(
+            fake_methods(["start", "start_operation", "list"]),
+            ["start_operation2", "start_operation", "list"]
+        );
+        assert_eq!(fake_methods(["calls"]), ["calls_operation"]);
+    }
+
+    #[test]
+    fn derived_type_names_carry_their_role() {
+        assert_eq!(params_type("ListRules"), "ListRulesParams");
+        assert_eq!(response_type("ListRules", None), "ListRulesResponse");
+        assert_eq!(
+            response_type("ListRules", Some(202)),
+            "ListRulesResponse202"
+        );
+        assert_eq!(
+            error_type("ListRules", ErrorStatus::Range(4)),
+            "ListRulesError4xx"
+        );
+        assert_eq!(integer_variant(-1), "Minus1");
+        assert_eq!(status_variant(299), "Status299");
     }
 
     #[test]

@@ -14,8 +14,6 @@ use crate::diagnostic::{push_pointer, Problem};
 pub struct Resolved<'a, T> {
     /// The component.
     pub item: &'a T,
-    /// Its name under `#/components/<kind>/`, when reached through a `$ref`.
-    pub name: Option<&'a str>,
     /// JSON pointer to the component (or to the inline item).
     pub pointer: String,
 }
@@ -113,7 +111,6 @@ impl<'a> Resolver<'a> {
                 ReferenceOr::Item(found) => {
                     return Ok(Resolved {
                         item: found,
-                        name,
                         pointer: match name {
                             Some(name) => push_pointer(&format!("/components/{kind}"), name),
                             None => pointer.to_owned(),

@@ -2,7 +2,7 @@
 //! does not say.
 //!
 //! For the project's vendors these settings live in `specs/<vendor>/vendor.toml`
-//! ([`VendorFile`]); `cargo xtask generate` builds them from its flags.
+//! (`VendorFile`); `cargo xtask generate` builds them from its flags.
 
 use std::path::{Path, PathBuf};
 
@@ -131,7 +131,7 @@ impl RuntimeDependency {
 /// The SPDX identifier a spec's `info.license` names, when it names one this function knows
 /// (by identifier, or by the names specs commonly write for it); `None` otherwise, so nothing
 /// is guessed.
-pub fn spdx_license(name: &str) -> Option<&'static str> {
+pub(crate) fn spdx_license(name: &str) -> Option<&'static str> {
     let key: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
@@ -166,7 +166,7 @@ pub fn spdx_license(name: &str) -> Option<&'static str> {
 /// The contents of `specs/<vendor>/vendor.toml`.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct VendorFile {
+pub(crate) struct VendorFile {
     /// The `[crate]` table.
     #[serde(rename = "crate")]
     pub krate: CrateTable,
@@ -182,7 +182,7 @@ pub struct VendorFile {
 /// `[crate]` of `vendor.toml`.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct CrateTable {
+pub(crate) struct CrateTable {
     /// Package name.
     pub name: String,
     /// Package version.
@@ -206,7 +206,7 @@ fn yes() -> bool {
 /// `[client]` of `vendor.toml`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct ClientTable {
+pub(crate) struct ClientTable {
     /// Base URL when the caller gives none.
     pub default_base_url: Option<String>,
     /// Prefix of the README example's environment variables.

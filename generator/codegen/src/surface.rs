@@ -16,7 +16,7 @@ use crate::model::{
 };
 
 /// The name of the file that holds a crate's surface.
-pub const FILE: &str = "api-surface.json";
+pub(crate) const FILE: &str = "api-surface.json";
 
 /// The public API of one generated crate.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,7 +205,7 @@ impl Surface {
     }
 
     /// The surface as the JSON text of `api-surface.json` (stable order, trailing newline).
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
         text
@@ -280,7 +280,7 @@ fn payload_type(payload: &Payload) -> String {
 }
 
 /// The Rust type a [`TypeRef`] becomes, written the short way.
-pub fn rust_type(ty: &TypeRef) -> String {
+pub(crate) fn rust_type(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
         TypeRef::String => "String".into(),

@@ -1,7 +1,7 @@
 //! The repository layout: `specs/<vendor>/` in, `generated/<vendor>/` out.
 //!
 //! A vendor is a folder under `specs/` holding `openapi.yaml` (or `openapi.json`) and
-//! `vendor.toml` ([`crate::settings::VendorFile`]). Test fixtures that need a committed,
+//! `vendor.toml` (`crate::settings::VendorFile`). Test fixtures that need a committed,
 //! compiled crate (the conformance spec) live the same way under `tests/`. This module finds vendors, generates their
 //! crates, and compares a generated crate with what is on disk; `cargo xtask regen` and the
 //! staleness test both use it, so they cannot disagree.
@@ -20,7 +20,7 @@ use crate::{Diagnostics, GenerateError, GeneratedCrate};
 /// Where specs live, relative to the repository root.
 pub const SPECS_DIR: &str = "specs";
 /// Every folder searched for spec folders: vendors, then test fixtures.
-pub const SPEC_ROOTS: &[&str] = &[SPECS_DIR, "tests"];
+pub(crate) const SPEC_ROOTS: &[&str] = &[SPECS_DIR, "tests"];
 /// Where generated crates live, relative to the repository root.
 pub const GENERATED_DIR: &str = "generated";
 /// The command that regenerates every crate.
@@ -39,7 +39,7 @@ pub struct Vendor {
     pub load_options: LoadOptions,
 }
 
-/// Finds every spec folder (one holding `vendor.toml`) under the [`SPEC_ROOTS`], sorted by
+/// Finds every spec folder (one holding `vendor.toml`) under the `SPEC_ROOTS`, sorted by
 /// name. Two folders of the same name would share `generated/<name>` and are refused.
 pub fn discover(root: &Path) -> Result<Vec<Vendor>, Diagnostics> {
     let mut found: Vec<(String, &str)> = Vec::new();
@@ -79,7 +79,7 @@ fn problem(file: &Path, message: String) -> Diagnostics {
 }
 
 /// Loads the spec folder `spec_root/name`.
-pub fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, Diagnostics> {
+pub(crate) fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, Diagnostics> {
     let dir = root.join(spec_root).join(name);
     let manifest = dir.join("vendor.toml");
     let file = VendorFile::load(&manifest)?;
@@ -142,7 +142,7 @@ pub fn load_vendor(root: &Path, spec_root: &str, name: &str) -> Result<Vendor, D
 }
 
 /// The licence of this repository, and so of the crates it generates for its vendors.
-pub const PROJECT_LICENSE: &str = "Apache-2.0";
+pub(crate) const PROJECT_LICENSE: &str = "Apache-2.0";
 
 /// The version of `generator/runtime` (its `Cargo.toml`), which the vendor crates depend on.
 pub fn runtime_version(root: &Path) -> Result<String, Diagnostics> {
@@ -282,7 +282,7 @@ pub fn out_dir(root: &Path, vendor: &str) -> PathBuf {
 
 /// Files of a generated crate that regeneration keeps without making them from the spec:
 /// `CHANGELOG.md` is appended to by [`record_api_changes`], never rewritten.
-pub const KEPT: &[&str] = &["CHANGELOG.md"];
+pub(crate) const KEPT: &[&str] = &["CHANGELOG.md"];
 
 /// How the public API of a vendor's crate changes with a regeneration.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,23 +95,3 @@ fn rewriting_an_unchanged_crate_changes_nothing() {
         .is_empty());
     std::fs::remove_dir_all(&dir).ok();
 }
-
-#[test]
-fn types_formatted_in_slices_equal_the_file_formatted_whole() {
-    // render() emits and formats src/types.rs a slice of types at a time, in parallel; the
-    // result must be exactly the single-pass formatting of the whole file.
-    let nexus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/nexus.json");
-    let spec = clientgen::load::load_file(&nexus).expect("nexus loads");
-    let model = clientgen::model::build(&spec).expect("nexus builds");
-    let whole = clientgen::format::rust_file(
-        clientgen::emit::types::emit(&model.types),
-        &clientgen::format::header(&settings().spec_label, &settings().regen_command),
-    )
-    .expect("formats");
-    let rendered = clientgen::render(&model, &settings()).expect("renders");
-    assert!(model.types.len() > 100, "enough types to be sliced");
-    assert!(
-        rendered.files["src/types.rs"] == whole,
-        "sliced formatting differs from whole-file formatting"
-    );
-}

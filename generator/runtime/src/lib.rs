@@ -33,6 +33,7 @@ pub mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod ser;
 pub mod stream;
 pub mod token;
 pub mod transport;

@@ -537,6 +537,19 @@ fn bare_url_len(text: &str) -> usize {
     }
     end
 }
+/// Doc attributes for text the generator writes itself (not spec prose, which goes through
+/// [`attrs`]): each line with the leading space a `///` comment has, so that every doc
+/// comment of a generated crate reads `/// Text`.
+pub fn text(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote!(#(#[doc = #lines])*)
+}
 
 /// `#[doc = "…"]` attributes, one per line, for each non-empty part, separated by blank lines.
 pub fn attrs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {

@@ -9,32 +9,22 @@
 //! and recorded calls are `clientgen_runtime::fake`'s.
 
 use proc_macro2::TokenStream;
+
+use crate::emit::doc;
 use quote::quote;
 
 use super::operations::payload_type;
 use super::{ident, manifest};
+use crate::model::dedup;
 use crate::model::{
     ApiModel, AuthKind, AuthScheme, BodyKind, Field, Operation, Payload, SuccessReturn, TypeKind,
     TypeRef,
 };
 
-/// Methods of `FakeApi` itself; an operation with one of these names gets `_operation` added.
-const RESERVED: &[&str] = &[
-    "start",
-    "uri",
-    "client",
-    "client_builder",
-    "calls",
-    "server",
-];
-
-/// The name of the `FakeApi` method setting the answers of `op`.
-pub fn method_name(op: &Operation) -> String {
-    if RESERVED.contains(&op.method_name.as_str()) {
-        format!("{}_operation", op.method_name)
-    } else {
-        op.method_name.clone()
-    }
+/// The name of the `FakeApi` method setting the answers of each operation of `model`, in order
+/// (see [`crate::naming::fake_methods`]).
+fn method_names(model: &ApiModel) -> Vec<String> {
+    crate::naming::fake_methods(model.operations.iter().map(|op| op.method_name.as_str()))
 }
 
 /// The contents of `src/fake.rs`.
@@ -55,14 +45,51 @@ pub fn emit(model: &ApiModel, crate_name: &str) -> TokenStream {
         None => quote!(None),
     };
     let (credentials, credentials_doc) = credentials(model);
-    let builder_doc = format!(
+    let builder_doc = doc::text(&format!(
         "A builder of a client of the fake, with credentials it accepts{credentials_doc}: set timeouts or retries, then build."
-    );
-    let summary = format!("A fake of the {} for tests, on 127.0.0.1.", model.title);
-    let methods = model.operations.iter().map(answers_method);
+    ));
+    let summary = doc::text(&format!(
+        "A fake of the {} for tests, on 127.0.0.1.",
+        model.title
+    ));
+    // The answer types serve the operations' methods: with every operation behind a tag
+    // feature, they are imported when one of those is on.
+    let all_tagged = model
+        .operations
+        .iter()
+        .all(|op| model.features.of_operation(&op.id).is_some());
+    let answers_cfg = if all_tagged {
+        super::cfg_any(
+            model
+                .features
+                .tags
+                .iter()
+                .filter(|(_, tag)| tag.operations > 0)
+                .map(|(feature, _)| feature),
+        )
+    } else {
+        TokenStream::new()
+    };
+    let methods = model
+        .operations
+        .iter()
+        .zip(method_names(model))
+        .map(|(op, name)| {
+            let cfg = super::cfg_any(
+                model
+                    .features
+                    .of_operation(&op.id)
+                    .map(str::to_owned)
+                    .as_ref(),
+            );
+            let method = answers_method(op, &name);
+            quote!(#cfg #method)
+        });
     quote! {
         #(#![doc = #module_doc])*
-        use clientgen_runtime::fake::{Answers, Call, FakeServer, Reply, Route, TokenEndpoint};
+        use clientgen_runtime::fake::{Call, FakeServer, Route, TokenEndpoint};
+        #answers_cfg
+        use clientgen_runtime::fake::{Answers, Reply};
 
         /// The operations: id, method and path template.
         const ROUTES: &[Route] = &[#(#routes)*];
@@ -70,7 +97,7 @@ pub fn emit(model: &ApiModel, crate_name: &str) -> TokenStream {
         /// Where the client's credentials are exchanged for a token.
         const TOKEN_ENDPOINTS: &[TokenEndpoint] = &[#(#tokens)*];
 
-        #[doc = #summary]
+        #summary
         ///
         /// Every operation answers `501 Not Implemented`, naming itself, until its method here
         /// says what it answers.
@@ -90,7 +117,7 @@ pub fn emit(model: &ApiModel, crate_name: &str) -> TokenStream {
                 self.server.uri()
             }
 
-            #[doc = #builder_doc]
+            #builder_doc
             pub fn client_builder(&self) -> crate::ClientBuilder {
                 crate::Client::builder().base_url(self.server.uri()) #credentials
             }
@@ -145,7 +172,14 @@ pub fn example(model: &ApiModel, crate_name: &str, tag: &str) -> String {
         out.push_str("    println!(\"{client:?}\");\n}\n```\n");
         return out;
     };
-    let (method, fake_method) = (&op.method_name, method_name(op));
+    let method = &op.method_name;
+    // Client method names are unique, so they say which fake method is the operation's.
+    let fake_method = model
+        .operations
+        .iter()
+        .zip(method_names(model))
+        .find_map(|(o, name)| (o.method_name == *method).then_some(name))
+        .unwrap_or_else(|| method.clone());
     let args = if op.params_type.is_some() {
         "&Default::default()"
     } else {
@@ -190,7 +224,8 @@ fn example_value(model: &ApiModel, op: &Operation, krate: &str) -> Option<String
         Payload::Empty => Some("()".to_owned()),
         Payload::Json(TypeRef::Array(_)) => Some("Vec::new()".to_owned()),
         Payload::Json(TypeRef::Named(name)) => {
-            let def = model.types.iter().find(|d| d.name == *name)?;
+            let defs = model.types.iter().map(|d| (d.name.as_str(), d)).collect();
+            let def = dedup::definition(&defs, name)?;
             match &def.kind {
                 TypeKind::Struct { fields, .. } if fields.iter().all(Field::optional) => {
                     Some(format!("{krate}::types::{name}::default()"))
@@ -263,9 +298,9 @@ fn credentials(model: &ApiModel) -> (TokenStream, String) {
 }
 
 /// `fn <operation>(&self) -> Answers<'_, T>`.
-fn answers_method(op: &Operation) -> TokenStream {
+fn answers_method(op: &Operation, name: &str) -> TokenStream {
     let types = quote!(crate::types::);
-    let method = ident(&method_name(op));
+    let method = ident(name);
     let id = &op.id;
     let (ty, encode) = match &op.success {
         SuccessReturn::Single { statuses, payload } => {
@@ -309,14 +344,14 @@ fn answers_method(op: &Operation) -> TokenStream {
             let ty = super::rust_type(&b.ty, &types);
             quote!(, #ty)
         });
-    let summary = format!(
+    let summary = doc::text(&format!(
         "Sets what `{} {}` ([`Client::{m}`](crate::Client::{m})) answers, or reads the calls it received.",
         op.http_method.to_uppercase(),
         op.path,
         m = op.method_name
-    );
+    ));
     quote! {
-        #[doc = #summary]
+        #summary
         pub fn #method(&self) -> Answers<'_, #ty #body> {
             self.server.answers(#id, #encode)
         }

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::features::OTHER_TYPES;
 use crate::model::{ApiModel, AuthKind, AuthScheme, Operation, SuccessReturn, TypeRef};
 use crate::settings::{CrateSettings, RuntimeDependency};
 
@@ -115,6 +116,27 @@ pub fn cargo_toml(model: &ApiModel, settings: &CrateSettings, header: &str) -> S
     out.push_str(
         "\n[features]\n# A typed fake of the API for tests (`fake::FakeApi`), served by wiremock on 127.0.0.1.\nfake = [\"clientgen-runtime/fake\"]\n",
     );
+    if !model.features.is_empty() {
+        let names: Vec<String> = model.features.tags.keys().map(|f| toml_string(f)).collect();
+        out.push_str(&format!(
+            "# One feature per tag of the spec, all on by default: each builds its tag's methods and the types only they use.\ndefault = [{}]\n",
+            names.join(", ")
+        ));
+        for (feature, tag) in &model.features.tags {
+            if feature == OTHER_TYPES {
+                out.push_str(&format!(
+                    "# The types no operation uses (webhook payloads, for example).\n{feature} = []\n"
+                ));
+                continue;
+            }
+            out.push_str(&format!(
+                "# Tag {}: {} operation{}.\n{feature} = []\n",
+                toml_string(&tag.tag),
+                tag.operations,
+                if tag.operations == 1 { "" } else { "s" },
+            ));
+        }
+    }
     out.push_str("\n[package.metadata.docs.rs]\nfeatures = [\"fake\"]\n");
     out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     if settings.standalone {
@@ -209,8 +231,39 @@ pub fn readme(model: &ApiModel, settings: &CrateSettings, header: &str) -> Strin
     out.push_str("Every method returns `Result<_, Error>`. A response with a status the operation does not declare as a success becomes `Error::Status`, which keeps the status, headers and the whole body; a body that does not match its type becomes `Error::Decode`, naming the JSON path that failed.\n\n");
     out.push_str("Responses are read tolerantly: members the spec does not list are kept in `additional_properties`, and enum values it does not list decode to an `Unknown` variant holding the value, so a newer server does not break this client.\n\n");
     out.push_str(&fake_section(model, settings));
-    out.push_str("## Operations\n\n| method | HTTP | summary |\n|---|---|---|\n");
-    for op in &model.operations {
+    out.push_str(&features_section(model, settings));
+    out.push_str("## Operations\n\n");
+    if model.features.is_empty() {
+        out.push_str(&operations_table(model.operations.iter()));
+        return out;
+    }
+    let untagged: Vec<&Operation> = model
+        .operations
+        .iter()
+        .filter(|op| model.features.of_operation(&op.id).is_none())
+        .collect();
+    if !untagged.is_empty() {
+        out.push_str("### Always built\n\n");
+        out.push_str(&operations_table(untagged.into_iter()));
+        out.push('\n');
+    }
+    for (feature, tag) in &model.features.tags {
+        if tag.operations == 0 {
+            continue;
+        }
+        out.push_str(&format!("### {} (feature `{feature}`)\n\n", tag.tag));
+        out.push_str(&operations_table(model.operations.iter().filter(|op| {
+            model.features.of_operation(&op.id) == Some(feature.as_str())
+        })));
+        out.push('\n');
+    }
+    out
+}
+
+/// A table of `operations`: method, HTTP method and path, summary.
+fn operations_table<'o>(operations: impl Iterator<Item = &'o Operation>) -> String {
+    let mut out = String::from("| method | HTTP | summary |\n|---|---|---|\n");
+    for op in operations {
         let summary = op
             .summary
             .as_deref()
@@ -224,6 +277,35 @@ pub fn readme(model: &ApiModel, settings: &CrateSettings, header: &str) -> Strin
             m = op.method_name
         ));
     }
+    out
+}
+
+/// The README section on the tag features, for a crate that has them.
+fn features_section(model: &ApiModel, settings: &CrateSettings) -> String {
+    let Some((example, _)) = model.features.tags.iter().find(|(_, t)| t.operations > 0) else {
+        return String::new();
+    };
+    let mut out = String::from("## Building only what you call\n\n");
+    out.push_str(&format!(
+        "Each tag of the spec is a cargo feature, all on by default; the methods of a tag, and the types only they use, are built with its feature. A program that calls only some tags builds less with\n\n```toml\n{} = {{ version = {}, default-features = false, features = [{}] }}\n```\n\nTypes that several tags use are built with any of them. The features, with their operations:\n\n| feature | tag | operations |\n|---|---|---:|\n",
+        settings.crate_name,
+        toml_string(&settings.version),
+        toml_string(example),
+    ));
+    for (feature, tag) in &model.features.tags {
+        if feature == OTHER_TYPES {
+            out.push_str(&format!(
+                "| `{feature}` | the types no operation uses (webhook payloads, for example) | 0 |\n"
+            ));
+            continue;
+        }
+        out.push_str(&format!(
+            "| `{feature}` | {} | {} |\n",
+            tag.tag.replace('|', "\\|"),
+            tag.operations
+        ));
+    }
+    out.push('\n');
     out
 }
 

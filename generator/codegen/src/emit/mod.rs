@@ -68,3 +68,24 @@ pub fn uses(ty: &TypeRef, wanted: &dyn Fn(&TypeRef) -> bool) -> bool {
             _ => false,
         }
 }
+
+/// `#[cfg(...)]` building an item when any of `features` is on; nothing for an item always
+/// built.
+pub fn cfg_any<'f>(features: impl IntoIterator<Item = &'f String>) -> TokenStream {
+    let features: Vec<&String> = features.into_iter().collect();
+    match features.as_slice() {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// `#[cfg(...)]` building an item only when all of `features` are on.
+pub fn cfg_all<'f>(features: impl IntoIterator<Item = &'f String>) -> TokenStream {
+    let features: Vec<&String> = features.into_iter().collect();
+    match features.as_slice() {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(all(#(feature = #many),*))]),
+    }
+}

@@ -9,16 +9,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, rust_type};
+use crate::model::features::Features;
 use crate::model::{Operation, Param, Payload, SuccessReturn};
 
 /// The contents of `src/operations.rs`.
-pub fn emit(operations: &[Operation]) -> TokenStream {
+pub fn emit(operations: &[Operation], features: &Features) -> TokenStream {
     let types = quote!(crate::types::);
     let items = operations.iter().map(|op| {
+        let cfg = super::cfg_any(features.of_operation(&op.id).map(str::to_owned).as_ref());
         let params = op
             .params_type
             .as_deref()
-            .map(|name| params_struct(op, name, &types));
+            .map(|name| params_struct(op, name, &types, &cfg));
         let responses = match &op.success {
             SuccessReturn::Several {
                 type_name,
@@ -38,11 +40,12 @@ pub fn emit(operations: &[Operation]) -> TokenStream {
                     }
                 });
                 let method = &op.method_name;
-                let summary = format!(
+                let summary = doc::text(&format!(
                     "The successful responses of [`Client::{method}`](crate::Client::{method})."
-                );
+                ));
                 Some(quote! {
-                    #[doc = #summary]
+                    #summary
+                    #cfg
                     #[derive(Debug, Clone, PartialEq)]
                     pub enum #name {
                         #(#variants)*
@@ -82,11 +85,17 @@ fn param_type(param: &Param, types: &TokenStream) -> TokenStream {
     }
 }
 
-fn params_struct(op: &Operation, name: &str, types: &TokenStream) -> TokenStream {
+fn params_struct(
+    op: &Operation,
+    name: &str,
+    types: &TokenStream,
+    cfg: &TokenStream,
+) -> TokenStream {
     let name = ident(name);
     let method = &op.method_name;
-    let summary =
-        format!("Query and header parameters of [`Client::{method}`](crate::Client::{method}).");
+    let summary = doc::text(&format!(
+        "Query and header parameters of [`Client::{method}`](crate::Client::{method})."
+    ));
     let fields = op.params.iter().map(|p| {
         let field = ident(&p.name);
         let ty = param_type(p, types);
@@ -112,6 +121,7 @@ fn params_struct(op: &Operation, name: &str, types: &TokenStream) -> TokenStream
             }
         });
         quote! {
+            #cfg
             impl #name {
                 /// Creates the parameters from the required ones; the others start empty.
                 pub fn new(#(#args),*) -> Self {
@@ -121,7 +131,8 @@ fn params_struct(op: &Operation, name: &str, types: &TokenStream) -> TokenStream
         }
     });
     quote! {
-        #[doc = #summary]
+        #summary
+        #cfg
         #[derive(Debug, Clone, PartialEq, #derive_default)]
         pub struct #name {
             #(#fields)*

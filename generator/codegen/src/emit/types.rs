@@ -12,6 +12,7 @@ use quote::quote;
 use std::collections::BTreeSet;
 
 use super::{doc, ident, rust_type};
+use crate::model::features::Features;
 use crate::model::types::{param_types, ADDITIONAL_FIELD};
 use crate::model::{
     Additional, Discriminator, EnumRepr, EnumValue, EnumVariant, Field, TypeDef, TypeKind,
@@ -34,16 +35,11 @@ impl Default for TypeOptions {
     }
 }
 
-/// The contents of `src/types.rs`.
-pub fn emit(defs: &[TypeDef]) -> TokenStream {
-    emit_with(defs, TypeOptions::default())
-}
-
-/// The contents of `src/types.rs`, with `options`.
-pub fn emit_with(defs: &[TypeDef], options: TypeOptions) -> TokenStream {
+/// The contents of `src/types.rs`, with `options`, in a crate with tag `features`.
+pub fn emit_with(defs: &[TypeDef], options: TypeOptions, features: &Features) -> TokenStream {
     let param_types = param_types(defs);
     let prelude = prelude();
-    let items = items(defs, &param_types, options);
+    let items = items(defs, &param_types, options, features);
     quote! {
         #prelude
         #items
@@ -59,43 +55,60 @@ pub fn prelude() -> TokenStream {
 
 /// The items for `defs`, a slice of a crate's types; `param_types` is
 /// [`param_types`] of all of them. `src/types.rs` is [`prelude`] followed by the items of
-/// every type in order, so it can be emitted (and formatted) a slice at a time.
+/// every type in order, so it can be emitted (and formatted) a slice at a time. A type that
+/// only some tag features need is built only with them (`features`).
 pub fn items(
     defs: &[TypeDef],
     param_types: &BTreeSet<String>,
     options: TypeOptions,
+    features: &Features,
 ) -> TokenStream {
-    let items = defs.iter().map(|def| emit_def(def, param_types, options));
+    let items = defs.iter().map(|def| {
+        let cfg = features
+            .of_type(&def.name)
+            .map(super::cfg_any)
+            .unwrap_or_default();
+        emit_def(def, param_types, options, &cfg)
+    });
     quote!(#(#items)*)
 }
 
-fn emit_def(def: &TypeDef, param_types: &BTreeSet<String>, options: TypeOptions) -> TokenStream {
+/// The items of one type; `cfg` (empty or one `#[cfg]`) goes on each of them.
+fn emit_def(
+    def: &TypeDef,
+    param_types: &BTreeSet<String>,
+    options: TypeOptions,
+    cfg: &TokenStream,
+) -> TokenStream {
     let docs = doc::attrs([def.doc.as_deref()]);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
-    let body = match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            emit_struct(&name, fields, additional, options.capture_unknown)
-        }
-        TypeKind::Enum { repr, variants } => emit_enum(&name, *repr, variants),
+    let attrs = quote!(#docs #deprecated #cfg);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => emit_struct(
+            &name,
+            &attrs,
+            cfg,
+            fields,
+            additional,
+            options.capture_unknown,
+        ),
+        TypeKind::Enum { repr, variants } => emit_enum(&name, &attrs, cfg, *repr, variants),
         TypeKind::Union {
             variants,
             discriminator,
         } => emit_union(
             &name,
+            &attrs,
+            cfg,
             variants,
             discriminator.as_ref(),
             param_types.contains(&def.name),
         ),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, &TokenStream::new());
-            quote!(pub type #name = #ty;)
+            quote!(#attrs pub type #name = #ty;)
         }
-    };
-    quote! {
-        #docs
-        #deprecated
-        #body
     }
 }
 
@@ -118,28 +131,22 @@ fn field_type(field: &Field) -> TokenStream {
 
 fn emit_struct(
     name: &proc_macro2::Ident,
+    attrs: &TokenStream,
+    cfg: &TokenStream,
     fields: &[Field],
     additional: &Additional,
     capture: bool,
 ) -> TokenStream {
     let all_optional = fields.iter().all(Field::optional);
-    let derive_default = all_optional.then(|| quote!(Default,));
+    let derive_default = all_optional.then(|| quote!(, Default));
     let members = fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let ty = field_type(field);
         let docs = doc::attrs([field.doc.as_deref()]);
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-        let wire = &field.wire_name;
-        let rename =
-            (crate::naming::bare(&field.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
-        // Decoding is the hand-rolled impl below; these attributes only shape encoding.
-        let optional =
-            (!field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
         quote! {
             #docs
             #deprecated
-            #rename
-            #optional
             pub #field_name: #ty,
         }
     });
@@ -151,7 +158,8 @@ fn emit_struct(
             quote!(std::collections::BTreeMap<String, #ty>)
         }
     };
-    let deserialize = struct_deserialize(name, fields, additional, capture);
+    let serialize = struct_serialize(name, cfg, fields, capture);
+    let deserialize = struct_deserialize(name, cfg, fields, additional, capture);
     let additional_init = capture.then(|| quote!(#additional_name: Default::default(),));
     let constructor = (!all_optional).then(|| {
         let required: Vec<&Field> = fields.iter().filter(|f| !f.optional()).collect();
@@ -169,6 +177,7 @@ fn emit_struct(
             }
         });
         quote! {
+            #cfg
             impl #name {
                 /// Creates a value from its required members; the others start empty.
                 pub fn new(#(#args),*) -> Self {
@@ -184,117 +193,169 @@ fn emit_struct(
         quote! {
             /// Members the spec does not describe, kept as received so that nothing is lost
             /// when the value is sent back.
-            #[serde(flatten)]
             pub #additional_name: #additional_ty,
         }
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
+        #attrs
+        #[derive(Debug, Clone, PartialEq #derive_default)]
         pub struct #name {
             #(#members)*
             #additional_member
         }
         #constructor
+        #serialize
         #deserialize
     }
 }
 
-/// A `Deserialize` impl that decodes known members in place and collects the others, in one
-/// pass: `#[serde(flatten)]` would buffer every object first, which costs several times more.
-fn struct_deserialize(
+/// A `Serialize` impl writing one object: the declared members in order (an absent optional
+/// member left out), then the kept ones. One chained call per member through
+/// `clientgen_runtime::ser::Object`, which is lighter to compile than serde's derive with
+/// `skip_serializing_if` and `flatten` and writes the same JSON.
+fn struct_serialize(
     name: &proc_macro2::Ident,
+    cfg: &TokenStream,
     fields: &[Field],
-    additional: &Additional,
     capture: bool,
 ) -> TokenStream {
-    let locals: Vec<proc_macro2::Ident> = (0..fields.len())
-        .map(|i| quote::format_ident!("field_{}", i))
-        .collect();
-    // A double option is its own slot: a present `null` becomes `Some(None)`.
-    let declarations = fields.iter().zip(&locals).map(|(field, local)| {
-        let ty = field_type(field);
-        if field.double_option() {
-            quote!(let mut #local: #ty = None;)
-        } else {
-            quote!(let mut #local: Option<#ty> = None;)
-        }
-    });
-    let arms = fields.iter().zip(&locals).map(|(field, local)| {
-        let wire = field.wire_name.as_str();
-        quote!(#wire => key.read_once(&mut #local, &mut map)?,)
-    });
-    let inits = fields.iter().zip(&locals).map(|(field, local)| {
+    let members = fields.iter().map(|field| {
         let field_name = ident(&field.name);
-        if field.double_option() {
-            quote!(#field_name: #local,)
-        } else if field.optional() {
-            quote!(#field_name: #local.unwrap_or_default(),)
+        let wire = field.wire_name.as_str();
+        if field.required {
+            quote!(.member(#wire, &self.#field_name))
         } else {
-            let wire = field.wire_name.as_str();
-            quote!(#field_name: #local.ok_or_else(|| clientgen_runtime::de::missing(#wire))?,)
+            quote!(.optional(#wire, &self.#field_name))
         }
     });
     let additional_name = ident(ADDITIONAL_FIELD);
-    let (additional_new, store) = match additional {
-        Additional::Keep => (
-            quote!(clientgen_runtime::Unknown::new()),
-            quote!(push_raw(
-                &key.0,
-                &map.next_value::<Box<serde_json::value::RawValue>>()?
-            )),
-        ),
-        Additional::Typed(_) => (
-            quote!(std::collections::BTreeMap::new()),
-            quote!(insert(key.into_string(), map.next_value()?)),
-        ),
-    };
-    let (additional_declaration, unknown_arm, additional_init) = if capture {
-        (
-            Some(quote!(let mut #additional_name = #additional_new;)),
-            quote!(#additional_name.#store;),
-            Some(quote!(#additional_name,)),
-        )
+    let end = if capture {
+        quote!(.end(&self.#additional_name))
     } else {
-        (
-            None,
-            quote!(map.next_value::<serde::de::IgnoredAny>()?;),
-            None,
-        )
+        quote!(.finish())
     };
-    let expecting = format!("a {name} object");
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Members;
-                impl<'de> serde::de::Visitor<'de> for Members {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(#declarations)*
-                        #additional_declaration
-                        while let Some(key) = map.next_key::<clientgen_runtime::de::Key<'de>>()? {
-                            match &*key.0 {
-                                #(#arms)*
-                                _ => {
-                                    #unknown_arm
-                                }
-                            }
-                        }
-                        Ok(#name {
-                            #(#inits)*
-                            #additional_init
-                        })
-                    }
-                }
-                deserializer.deserialize_map(Members)
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                clientgen_runtime::ser::Object::new(serializer)
+                    #(#members)*
+                    #end
             }
         }
     }
 }
 
-fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]) -> TokenStream {
+/// A `Deserialize` impl that decodes known members in place and collects the others, in one
+/// pass: `#[serde(flatten)]` would buffer every object first, which costs several times more.
+/// The visitor, duplicate checks and unknown-member capture are `clientgen_runtime::de`'s; the
+/// struct only names its members: a local per member (named after it), an arm per member
+/// name, and the value built from them.
+fn struct_deserialize(
+    name: &proc_macro2::Ident,
+    cfg: &TokenStream,
+    fields: &[Field],
+    additional: &Additional,
+    capture: bool,
+) -> TokenStream {
+    // The loop's own names must not be taken by a member's local.
+    let taken: BTreeSet<&str> = fields
+        .iter()
+        .map(|f| crate::naming::bare(&f.name))
+        .collect();
+    let unused = |base: &str| {
+        let mut candidate = base.to_owned();
+        while taken.contains(candidate.as_str()) {
+            candidate.push('_');
+        }
+        quote::format_ident!("{}", candidate)
+    };
+    let members = unused("members");
+    let key = unused("key");
+    let locals: Vec<proc_macro2::Ident> = fields.iter().map(|f| ident(&f.name)).collect();
+    let declarations = locals.iter().map(|local| quote!(let mut #local = None;));
+    let arms = fields.iter().zip(&locals).map(|(field, local)| {
+        let wire = field.wire_name.as_str();
+        quote!(#wire => #members.read(&#key, &mut #local),)
+    });
+    // A double option is its own slot: a present `null` becomes `Some(None)`.
+    let inits = fields.iter().zip(&locals).map(|(field, local)| {
+        if field.double_option() {
+            quote!(#local,)
+        } else if field.optional() {
+            quote!(#local: #local.unwrap_or_default(),)
+        } else {
+            let wire = field.wire_name.as_str();
+            quote!(#local: clientgen_runtime::de::required(#local, #wire)?,)
+        }
+    });
+    let additional_name = ident(ADDITIONAL_FIELD);
+    let (additional_declaration, unknown, additional_init) = match (capture, additional) {
+        (false, _) => (None, quote!(#members.skip()), None),
+        (true, Additional::Keep) => (
+            None,
+            quote!(#members.keep(#key)),
+            Some(quote!(#additional_name: #members.unknown(),)),
+        ),
+        (true, Additional::Typed(_)) => (
+            Some(quote!(let mut #additional_name = std::collections::BTreeMap::new();)),
+            quote!(#members.keep_typed(#key, &mut #additional_name)),
+            Some(quote!(#additional_name,)),
+        ),
+    };
+    let each_member = if fields.is_empty() {
+        quote!(#unknown?;)
+    } else {
+        quote! {
+            match #key.as_str() {
+                #(#arms)*
+                _ => #unknown,
+            }?;
+        }
+    };
+    // With nothing to keep and nothing declared, the key itself goes unused.
+    let key_binding = if fields.is_empty() && !capture {
+        quote!(_)
+    } else {
+        quote!(#key)
+    };
+    let expecting = format!("{} object", crate::naming::with_article(&name.to_string()));
+    quote! {
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                clientgen_runtime::de::object(deserializer)
+            }
+        }
+
+        #cfg
+        impl<'de> clientgen_runtime::de::Object<'de> for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn read<A: serde::de::MapAccess<'de>>(
+                #members: &mut clientgen_runtime::de::Members<'de, A>,
+            ) -> Result<Self, A::Error> {
+                #(#declarations)*
+                #additional_declaration
+                while let Some(#key_binding) = #members.next_key()? {
+                    #each_member
+                }
+                Ok(Self {
+                    #(#inits)*
+                    #additional_init
+                })
+            }
+        }
+    }
+}
+
+fn emit_enum(
+    name: &proc_macro2::Ident,
+    attrs: &TokenStream,
+    cfg: &TokenStream,
+    repr: EnumRepr,
+    variants: &[EnumVariant],
+) -> TokenStream {
     let declarations = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = match &v.value {
@@ -358,6 +419,7 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
         EnumRepr::Integer => quote!(self.as_i64().to_string()),
     };
     quote! {
+        #attrs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -366,6 +428,7 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
             Unknown(#unknown_ty),
         }
 
+        #cfg
         impl #name {
             /// The value as sent on the wire.
             pub fn #as_fn(&self) -> #value_ty {
@@ -376,6 +439,7 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
             }
         }
 
+        #cfg
         impl From<#from_ty> for #name {
             fn from(value: #from_ty) -> Self {
                 match value {
@@ -385,24 +449,28 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
             }
         }
 
+        #cfg
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display
             }
         }
 
+        #cfg
         impl clientgen_runtime::ToParam for #name {
             fn to_param(&self) -> String {
                 #to_param
             }
         }
 
+        #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #serialize
             }
         }
 
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #deserialize
@@ -413,6 +481,8 @@ fn emit_enum(name: &proc_macro2::Ident, repr: EnumRepr, variants: &[EnumVariant]
 
 fn emit_union(
     name: &proc_macro2::Ident,
+    attrs: &TokenStream,
+    cfg: &TokenStream,
     variants: &[UnionVariant],
     discriminator: Option<&Discriminator>,
     is_param: bool,
@@ -429,6 +499,7 @@ fn emit_union(
             quote!(Self::#variant(value) => value.to_param(),)
         });
         quote! {
+            #cfg
             impl clientgen_runtime::ToParam for #name {
                 fn to_param(&self) -> String {
                     match self {
@@ -446,6 +517,7 @@ fn emit_union(
     };
     quote! {
         #to_param
+        #attrs
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
@@ -453,6 +525,7 @@ fn emit_union(
             /// A value matching none of the alternatives above, kept as received.
             Other(serde_json::Value),
         }
+        #cfg
         #deserialize
     }
 }

@@ -7,12 +7,12 @@
 //! 1. text → value (YAML or JSON; JSON is chosen when the document starts with `{`);
 //! 2. [`overlay`]: OpenAPI Overlay 1.0 documents the caller names are applied to the document
 //!    as written;
-//! 3. [`swagger2`] converts a 2.0 document, [`openapi31`] rewrites a 3.1 document, into 3.0;
-//! 4. [`refs`]: references into other files and JSON-pointer references outside
+//! 3. `swagger2` converts a 2.0 document, [`openapi31`] rewrites a 3.1 document, into 3.0;
+//! 4. `refs`: references into other files and JSON-pointer references outside
 //!    `#/components/…` are bundled into the document;
-//! 5. [`repair`]: common harmless defects are mended, each recorded as a [`Problem`] saying
+//! 5. `repair`: common harmless defects are mended, each recorded as a `Problem` saying
 //!    what was taken to be meant;
-//! 6. [`nodes`]: each path item, operation and component is deserialised on its own into the
+//! 6. `nodes`: each path item, operation and component is deserialised on its own into the
 //!    `openapiv3` types, so one bad node neither hides the others nor loses them.
 //!
 //! Every problem is located by file, line and JSON pointer in the file the user wrote, through
@@ -32,13 +32,13 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics, Problem};
 use crate::locate::LineIndex;
 
-pub mod nodes;
+pub(crate) mod nodes;
 pub mod openapi31;
 pub mod origin;
 pub mod overlay;
-pub mod refs;
-pub mod repair;
-pub mod swagger2;
+pub(crate) mod refs;
+pub(crate) mod repair;
+pub(crate) mod swagger2;
 mod walk;
 
 use origin::Origins;
@@ -131,7 +131,7 @@ impl Spec {
 }
 
 /// Locates each problem's pointer in `source` (one file, no normalisation).
-pub fn locate_all(file: &Path, source: &str, problems: Vec<Problem>) -> Diagnostics {
+pub(crate) fn locate_all(file: &Path, source: &str, problems: Vec<Problem>) -> Diagnostics {
     Sources {
         files: vec![SourceFile::new(file.to_path_buf(), source.to_owned())],
         origins: Origins::new(),

@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 
 /// The extension a 3.1 `info.license.identifier` (an SPDX expression) is kept under in 3.0 form.
-pub const LICENSE_IDENTIFIER: &str = "x-license-identifier";
+pub(crate) const LICENSE_IDENTIFIER: &str = "x-license-identifier";
 
 use serde_json::{json, Map, Value};
 

@@ -25,20 +25,6 @@ use crate::naming::{self, NameAllocator};
 /// The extension that gives an API key's prefix.
 pub const KEY_PREFIX_EXTENSION: &str = "x-clientgen-key-prefix";
 
-/// Builder methods the generated `ClientBuilder` already has.
-const BUILDER_METHODS: &[&str] = &[
-    "base_url",
-    "header",
-    "timeout",
-    "connect_timeout",
-    "user_agent",
-    "http_client",
-    "retry",
-    "add_root_certificate_pem",
-    "danger_accept_invalid_certs",
-    "build",
-];
-
 /// Fills each operation's [`Operation::security`](super::Operation::security) from its
 /// `security` (or the document's): the schemes it accepts, when some scheme the client offers
 /// is not among them, so the client never sends credentials an operation does not take
@@ -100,12 +86,16 @@ pub fn attach_security(
     }
 }
 
-/// The schemes of `document`, in document order.
-pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme> {
+/// The schemes of `document`, in document order, their builder methods allocated from `names`
+/// (see [`naming::builder_methods`]).
+pub fn build(
+    document: &OpenAPI,
+    names: &mut NameAllocator,
+    problems: &mut Vec<Problem>,
+) -> Vec<AuthScheme> {
     let Some(components) = &document.components else {
         return Vec::new();
     };
-    let mut names = NameAllocator::with_reserved(BUILDER_METHODS);
     let mut schemes = Vec::new();
     for (key, scheme) in &components.security_schemes {
         let pointer = push_pointer("/components/securitySchemes", key);
@@ -133,8 +123,8 @@ pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme>
                         }
                     }
                 }
-                "bearer" => (AuthKind::Bearer, description, "bearer_token".into()),
-                "basic" => (AuthKind::Basic, description, "basic_auth".into()),
+                "bearer" => (AuthKind::Bearer, description, naming::BEARER_METHOD.into()),
+                "basic" => (AuthKind::Basic, description, naming::BASIC_METHOD.into()),
                 other => {
                     problems.push(Problem::new(
                         push_pointer(&pointer, "scheme"),
@@ -160,7 +150,7 @@ pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme>
                     APIKeyLocation::Query => AuthKind::ApiKeyQuery { name: name.clone() },
                     APIKeyLocation::Cookie => AuthKind::ApiKeyCookie { name: name.clone() },
                 };
-                (kind, description, "api_key".into())
+                (kind, description, naming::API_KEY_METHOD.into())
             }
             SecurityScheme::OAuth2 {
                 description, flows, ..
@@ -170,22 +160,23 @@ pub fn build(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<AuthScheme>
                         token_url: flow.token_url.clone(),
                     },
                     description,
-                    "client_credentials".into(),
+                    naming::CLIENT_CREDENTIALS_METHOD.into(),
                 ),
-                None => (AuthKind::Bearer, description, "access_token".into()),
+                None => (
+                    AuthKind::Bearer,
+                    description,
+                    naming::ACCESS_TOKEN_METHOD.into(),
+                ),
             },
-            SecurityScheme::OpenIDConnect { description, .. } => {
-                (AuthKind::Bearer, description, "access_token".into())
-            }
-        };
-        let wanted = if names.clone().allocate(&method) == method {
-            method
-        } else {
-            format!("{}_{method}", naming::bare(&naming::field_name(key)))
+            SecurityScheme::OpenIDConnect { description, .. } => (
+                AuthKind::Bearer,
+                description,
+                naming::ACCESS_TOKEN_METHOD.into(),
+            ),
         };
         schemes.push(AuthScheme {
             key: key.clone(),
-            method_name: names.allocate(&wanted),
+            method_name: naming::scheme_method(names, key, &method),
             kind,
             doc: doc.clone(),
         });
@@ -256,7 +247,7 @@ fn token_exchange(
     };
     let method = text("builder-method")?
         .map(|name| naming::field_name(&name))
-        .unwrap_or_else(|| "token_exchange".to_owned());
+        .unwrap_or_else(|| naming::TOKEN_EXCHANGE_METHOD.to_owned());
     let def = TokenExchangeDef {
         path,
         basic,
@@ -304,8 +295,13 @@ pub fn default_headers(document: &OpenAPI, problems: &mut Vec<Problem>) -> Vec<(
     headers
 }
 
-/// `x-clientgen-path-prefix`: `{template: "/s/{space}", description: …}`.
-pub fn path_prefix(document: &OpenAPI, problems: &mut Vec<Problem>) -> Option<PathPrefix> {
+/// `x-clientgen-path-prefix`: `{template: "/s/{space}", description: …}`; its builder method,
+/// named after the placeholder, is allocated from `names` after the schemes' (see [`build`]).
+pub fn path_prefix(
+    document: &OpenAPI,
+    names: &mut NameAllocator,
+    problems: &mut Vec<Problem>,
+) -> Option<PathPrefix> {
     let value = document.extensions.get(PATH_PREFIX_EXTENSION)?;
     let pointer = push_pointer("", PATH_PREFIX_EXTENSION);
     let template = value.get("template").and_then(serde_json::Value::as_str);
@@ -316,7 +312,7 @@ pub fn path_prefix(document: &OpenAPI, problems: &mut Vec<Problem>) -> Option<Pa
     });
     match (template, placeholder) {
         (Some(template), Some(name)) => Some(PathPrefix {
-            method_name: naming::field_name(name),
+            method_name: names.allocate(&naming::field_name(name)),
             template: template.to_owned(),
             doc: value
                 .get("description")

@@ -17,22 +17,27 @@ use openapiv3::OpenAPI;
 
 use super::{BodyKind, JobDef, Operation, TypeDef, TypeRef};
 use crate::diagnostic::{push_pointer, Problem};
-use crate::naming;
+use crate::naming::{self, NameAllocator};
 
 /// The extension's name.
 pub const JOB_EXTENSION: &str = "x-clientgen-job";
 
-/// Reads the extension of every operation that has one and attaches what it describes.
+/// Reads the extension of every operation that has one and attaches what it describes; each
+/// helper's method name is allocated from `methods`, after every operation's and page stream's.
 pub fn attach(
     document: &OpenAPI,
     operations: &mut [Operation],
     defs: &[TypeDef],
+    methods: &mut NameAllocator,
     problems: &mut Vec<Problem>,
 ) {
     for (index, value, pointer) in super::operation_extensions(document, operations, JOB_EXTENSION)
     {
         match resolve(value, &operations[index], operations, defs, &pointer) {
-            Ok(def) => operations[index].job = Some(def),
+            Ok(mut def) => {
+                def.method_name = methods.allocate(&def.method_name);
+                operations[index].job = Some(def);
+            }
             Err(problem) => problems.push(problem),
         }
     }
@@ -161,7 +166,7 @@ fn resolve(
         status_field: status.name.clone(),
         done: values("done")?,
         failed: values("failed")?,
-        results_method: results_op.method_name.clone(),
+        results_stream: pagination.stream_method.clone(),
         results_params_type: results_op.params_type.clone(),
         item_ty: pagination.item_ty.clone(),
         body_ty: body.ty.clone(),

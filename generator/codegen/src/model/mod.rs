@@ -1,23 +1,26 @@
 //! Stage 2: the intermediate model, everything the emitter needs and nothing about OpenAPI.
 //!
-//! [`build`] turns a parsed [`Spec`](crate::load::Spec) into an [`ApiModel`]: named types
+//! [`build`] turns a parsed [`Spec`] into an [`ApiModel`]: named types
 //! ([`TypeDef`]), operations ([`Operation`]) and credentials ([`AuthScheme`]). All names in the
-//! model are final Rust identifiers (decided by [`crate::naming`]); all `$ref`s are resolved.
+//! model are final Rust identifiers (decided by `crate::naming`); all `$ref`s are resolved.
 //! The emitter reads the model and never looks at the spec again.
 //!
 //! Who decides what:
-//! - [`types`]: schemas → [`TypeDef`]s and [`TypeRef`]s (the type mapping);
-//! - [`operations`]: paths → [`Operation`]s (parameters, bodies, responses);
-//! - [`auth`]: `securitySchemes` → [`AuthScheme`]s.
+//! - `types`: schemas → [`TypeDef`]s and [`TypeRef`]s (the type mapping);
+//! - `operations`: paths → [`Operation`]s (parameters, bodies, responses);
+//! - `auth`: `securitySchemes` → [`AuthScheme`]s.
 
-pub mod auth;
-pub mod jobs;
-pub mod operations;
-pub mod pagination;
-pub mod types;
+pub(crate) mod auth;
+pub(crate) mod dedup;
+pub mod features;
+pub(crate) mod jobs;
+pub(crate) mod operations;
+pub(crate) mod pagination;
+pub(crate) mod types;
 
 use crate::diagnostic::{push_pointer, Problem};
 use crate::load::Spec;
+use crate::naming;
 use crate::resolve::Resolver;
 use openapiv3::OpenAPI;
 use std::collections::BTreeSet;
@@ -28,7 +31,7 @@ pub struct ApiModel {
     /// `info.title`.
     pub title: String,
     /// `info.license`, as an SPDX identifier, when it names a licence
-    /// [`crate::settings::spdx_license`] knows (a 3.1 `identifier` is taken as written).
+    /// `crate::settings::spdx_license` knows (a 3.1 `identifier` is taken as written).
     pub license: Option<String>,
     /// `info.description`.
     pub description: Option<String>,
@@ -46,6 +49,8 @@ pub struct ApiModel {
     pub default_headers: Vec<(String, String)>,
     /// A per-client path prefix (extension `x-clientgen-path-prefix`).
     pub path_prefix: Option<PathPrefix>,
+    /// The cargo features per tag, and which items each builds.
+    pub features: features::Features,
 }
 
 /// A path prefix the caller chooses per client, such as Kibana's `/s/{space}`.
@@ -286,7 +291,7 @@ pub struct Operation {
     pub security: Option<Vec<String>>,
 }
 
-/// A long-running job created by an operation (see [`jobs`]).
+/// A long-running job created by an operation (see `jobs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobDef {
     /// The helper's name.
@@ -301,8 +306,9 @@ pub struct JobDef {
     pub done: Vec<serde_json::Value>,
     /// Status values meaning "failed".
     pub failed: Vec<serde_json::Value>,
-    /// The paginated method reading the results.
-    pub results_method: String,
+    /// The page stream reading the results (the results operation's
+    /// [`PaginationDef::stream_method`]).
+    pub results_stream: String,
     /// Its parameter struct.
     pub results_params_type: Option<String>,
     /// One result's type.
@@ -311,9 +317,11 @@ pub struct JobDef {
     pub body_ty: TypeRef,
 }
 
-/// How a list operation pages (see [`pagination`]).
+/// How a list operation pages (see `pagination`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginationDef {
+    /// The client method streaming every item (see `crate::naming::stream_method`).
+    pub stream_method: String,
     /// How pages are addressed.
     pub style: PageStyle,
     /// The Rust name of the query parameter that moves (none for next links).
@@ -600,7 +608,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, Vec<Problem>> {
 /// "any JSON value"; a security scheme or requirement that cannot be offered is skipped; a
 /// duplicate `operationId` is replaced by one derived from the method and path. Problems with
 /// this project's own extensions (`x-clientgen-…`) refuse the spec either way.
-pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<Problem>> {
     let document = &spec.document;
     let lenient = spec.lenient;
     let resolver = Resolver::new(document.components.as_ref());
@@ -610,7 +618,15 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
     let mut type_problems = Vec::new();
     let mut types = types::TypeBuilder::new(resolver);
     types.add_components(document.components.as_ref(), &mut type_problems);
-    let built = operations::build(document, resolver, &mut types, lenient, &mut tolerated);
+    let mut client_methods = naming::client_methods();
+    let built = operations::build(
+        document,
+        resolver,
+        &mut types,
+        &mut client_methods,
+        lenient,
+        &mut tolerated,
+    );
     let mut operations = Vec::with_capacity(built.len());
     for (operation, own) in built {
         if own.is_empty() {
@@ -621,10 +637,13 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
             problems.extend(own);
         }
     }
-    let auth = auth::build(document, &mut tolerated);
+    // Each scope of generated method names has one allocator, through which every name in it
+    // goes, derived ones included (see `crate::naming`).
+    let mut builder_methods = naming::builder_methods();
+    let auth = auth::build(document, &mut builder_methods, &mut tolerated);
     auth::attach_security(document, &mut operations, &auth, &mut tolerated);
     let default_headers = auth::default_headers(document, &mut problems);
-    let path_prefix = auth::path_prefix(document, &mut problems);
+    let path_prefix = auth::path_prefix(document, &mut builder_methods, &mut problems);
     let mut types = types.finish(&mut type_problems);
     if lenient {
         for problem in type_problems {
@@ -652,14 +671,27 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
         }
     });
     tolerated.append(&mut multipart);
-    pagination::attach(document, &mut operations, &types, &mut problems);
-    jobs::attach(document, &mut operations, &types, &mut problems);
+    pagination::attach(
+        document,
+        &mut operations,
+        &types,
+        &mut client_methods,
+        &mut problems,
+    );
+    jobs::attach(
+        document,
+        &mut operations,
+        &types,
+        &mut client_methods,
+        &mut problems,
+    );
     if !lenient {
         problems.append(&mut tolerated);
     }
     if !problems.is_empty() {
         return Err(problems);
     }
+    dedup::merge_identical(&mut types);
     let servers = document
         .servers
         .iter()
@@ -685,6 +717,11 @@ pub fn build_with_warnings(spec: &Spec) -> Result<(ApiModel, Vec<Problem>), Vec<
         auth,
         default_headers,
         path_prefix,
+        features: features::Features::default(),
+    };
+    let model = ApiModel {
+        features: features::Features::of(&model),
+        ..model
     };
     Ok((model, tolerated))
 }
@@ -771,7 +808,7 @@ fn json_response(op: &Operation) -> Option<&TypeRef> {
 }
 
 /// Every operation carrying the extension `name`: (index in `operations`, its value, the JSON
-/// pointer to it). Used by the operation-level extensions ([`pagination`], [`jobs`]).
+/// pointer to it). Used by the operation-level extensions (`pagination`, `jobs`).
 fn operation_extensions<'a>(
     document: &'a OpenAPI,
     operations: &[Operation],

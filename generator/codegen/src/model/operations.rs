@@ -16,9 +16,6 @@ use crate::diagnostic::{push_pointer, Problem};
 use crate::naming::{self, NameAllocator};
 use crate::resolve::Resolver;
 
-/// Method names the generated `Client` already uses for itself.
-const CLIENT_METHODS: &[&str] = &["builder", "from_transport", "transport", "base_url"];
-
 /// An operation and the problems found while building it (empty when it is sound).
 pub type Built = (Operation, Vec<Problem>);
 
@@ -26,14 +23,15 @@ pub type Built = (Operation, Vec<Problem>);
 /// lenient caller can leave out just the operations it cannot express. Problems that belong
 /// to no operation go to `problems`. A duplicate `operationId` is a problem of the later
 /// operation; leniently, that operation takes an id derived from its method and path instead.
+/// Method names are allocated from `methods` (see [`naming::client_methods`]).
 pub fn build<'a>(
     document: &'a OpenAPI,
     resolver: Resolver<'a>,
     types: &mut TypeBuilder<'a>,
+    methods: &mut NameAllocator,
     lenient: bool,
     problems: &mut Vec<Problem>,
 ) -> Vec<Built> {
-    let mut methods = NameAllocator::with_reserved(CLIENT_METHODS);
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut operations = Vec::new();
     for (path, item) in &document.paths.paths {
@@ -54,7 +52,7 @@ pub fn build<'a>(
             let mut id = op
                 .operation_id
                 .clone()
-                .unwrap_or_else(|| derived_operation_id(method, path));
+                .unwrap_or_else(|| naming::derived_operation_id(method, path));
             if let Some(first) = ids.get(&id) {
                 let duplicate = Problem::new(
                     push_pointer(&pointer, "operationId"),
@@ -64,10 +62,10 @@ pub fn build<'a>(
                     problems.push(duplicate);
                     continue;
                 }
-                let mut derived = derived_operation_id(method, path);
+                let mut derived = naming::derived_operation_id(method, path);
                 let mut n = 2;
                 while ids.contains_key(&derived) {
-                    derived = format!("{}_{n}", derived_operation_id(method, path));
+                    derived = format!("{}_{n}", naming::derived_operation_id(method, path));
                     n += 1;
                 }
                 own.push(Problem::new(
@@ -86,7 +84,7 @@ pub fn build<'a>(
                 op,
                 path,
                 pointer: &pointer,
-                type_prefix: naming::type_name(&id),
+                type_prefix: naming::operation_prefix(&id),
             };
             let method_name = methods.allocate(&naming::field_name(&id));
             // The renaming note is a warning, not a reason to leave the operation out.
@@ -97,16 +95,6 @@ pub fn build<'a>(
         }
     }
     operations
-}
-
-/// `get /pets/{id}` → `get_pets_id`.
-fn derived_operation_id(method: &str, path: &str) -> String {
-    let mut id = method.to_owned();
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        id.push('_');
-        id.push_str(segment.trim_matches(|c| c == '{' || c == '}'));
-    }
-    id
 }
 
 struct OperationContext<'a, 'p> {
@@ -129,7 +117,7 @@ impl<'a> OperationContext<'a, '_> {
     ) -> Operation {
         let (path_params, params) = self.parameters(types, problems);
         let params_type = (!params.is_empty())
-            .then(|| types.allocate_name(&format!("{}Params", self.type_prefix)));
+            .then(|| types.allocate_name(&naming::params_type(&self.type_prefix)));
         Operation {
             id,
             method_name,
@@ -188,7 +176,7 @@ impl<'a> OperationContext<'a, '_> {
             }
         }
 
-        let mut arg_names = NameAllocator::with_reserved(&["params", "body", "self"]);
+        let mut arg_names = NameAllocator::with_reserved(naming::METHOD_ARGUMENTS);
         let mut field_names = NameAllocator::default();
         let mut path_params = Vec::new();
         let mut params = Vec::new();
@@ -216,7 +204,7 @@ impl<'a> OperationContext<'a, '_> {
                 Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
             };
             let explode = data.explode.unwrap_or(style == ParamStyle::Form);
-            let hint = format!("{}{}", self.type_prefix, naming::type_name(&data.name));
+            let hint = naming::member_type(&self.type_prefix, &data.name);
             let (ty, json_content) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => (
                     types.convert_ref(schema, &push_pointer(&pointer, "schema"), &hint, problems),
@@ -325,7 +313,7 @@ impl<'a> OperationContext<'a, '_> {
             ));
             return None;
         };
-        let hint = format!("{}Body", self.type_prefix);
+        let hint = naming::body_type(&self.type_prefix);
         let media_pointer = push_pointer(&content_pointer, media_type);
         let ty = match kind {
             BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
@@ -409,14 +397,11 @@ impl<'a> OperationContext<'a, '_> {
                     continue;
                 }
             };
-            let hint = match (several, status) {
-                (true, Some(code)) => format!("{}Response{code}", self.type_prefix),
-                _ => format!("{}Response", self.type_prefix),
-            };
+            let hint = naming::response_type(&self.type_prefix, status.filter(|_| several));
             let payload = self.payload(resolved.item, &resolved.pointer, &hint, types, problems);
             let variant = match status {
-                Some(code) => status_variant(code),
-                None => "Success".to_owned(),
+                Some(code) => naming::status_variant(code),
+                None => naming::ANY_SUCCESS_VARIANT.to_owned(),
             };
             responses.push(SuccessResponse {
                 status,
@@ -429,8 +414,13 @@ impl<'a> OperationContext<'a, '_> {
             .first()
             .map(|r| r.payload.clone())
             .unwrap_or(Payload::Empty);
-        if responses.iter().all(|r| r.payload == first) {
-            let any_status = responses.iter().any(|r| r.status.is_none());
+        // One body for several statuses is still several responses when the statuses are
+        // named: `200` and `205` with the same body mean different things, and the caller
+        // must be able to tell which came. A range or `default` beside them adds nothing to
+        // tell apart.
+        let named_statuses = responses.iter().filter(|r| r.status.is_some()).count();
+        let any_status = responses.iter().any(|r| r.status.is_none());
+        if responses.iter().all(|r| r.payload == first) && (named_statuses < 2 || any_status) {
             let statuses = if any_status {
                 Vec::new()
             } else {
@@ -442,7 +432,7 @@ impl<'a> OperationContext<'a, '_> {
             }
         } else {
             SuccessReturn::Several {
-                type_name: types.allocate_name(&format!("{}Response", self.type_prefix)),
+                type_name: types.allocate_name(&naming::response_type(&self.type_prefix, None)),
                 responses,
             }
         }
@@ -504,12 +494,7 @@ impl<'a> OperationContext<'a, '_> {
             let Some(schema) = &media.schema else {
                 continue;
             };
-            let suffix = match status {
-                ErrorStatus::Code(code) => code.to_string(),
-                ErrorStatus::Range(range) => format!("{range}xx"),
-                ErrorStatus::Default => "Default".to_owned(),
-            };
-            let hint = format!("{}Error{suffix}", self.type_prefix);
+            let hint = naming::error_type(&self.type_prefix, status);
             let media_pointer = push_pointer(
                 &push_pointer(&push_pointer(&resolved.pointer, "content"), media_type),
                 "schema",
@@ -601,32 +586,9 @@ fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
-/// A variant name for a status code: `200` → `Ok`, `201` → `Created`, `299` → `Status299`.
-fn status_variant(code: u16) -> String {
-    let reason = match code {
-        200 => "Ok",
-        201 => "Created",
-        202 => "Accepted",
-        203 => "NonAuthoritativeInformation",
-        204 => "NoContent",
-        205 => "ResetContent",
-        206 => "PartialContent",
-        207 => "MultiStatus",
-        208 => "AlreadyReported",
-        226 => "ImUsed",
-        _ => return format!("Status{code}"),
-    };
-    reason.to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn operation_ids_are_derived_from_method_and_path() {
-        assert_eq!(derived_operation_id("get", "/pets/{id}"), "get_pets_id");
-    }
 
     #[test]
     fn json_media_types_are_recognised() {

@@ -19,22 +19,28 @@ use openapiv3::OpenAPI;
 
 use super::{Operation, PageStyle, PaginationDef, ParamLocation, PathStep, TypeDef, TypeRef};
 use crate::diagnostic::{push_pointer, Problem};
+use crate::naming::{self, NameAllocator};
 
 /// The extension's name.
 pub const PAGINATION_EXTENSION: &str = "x-clientgen-pagination";
 
-/// Reads the extension of every operation that has one and attaches what it describes.
+/// Reads the extension of every operation that has one and attaches what it describes; each
+/// page stream's method name is allocated from `methods`, after every operation's.
 pub fn attach(
     document: &OpenAPI,
     operations: &mut [Operation],
     defs: &[TypeDef],
+    methods: &mut NameAllocator,
     problems: &mut Vec<Problem>,
 ) {
     for (index, value, pointer) in
         super::operation_extensions(document, operations, PAGINATION_EXTENSION)
     {
         match resolve(value, &operations[index], defs, &pointer) {
-            Ok(def) => operations[index].pagination = Some(def),
+            Ok(mut def) => {
+                def.stream_method = methods.allocate(&def.stream_method);
+                operations[index].pagination = Some(def);
+            }
             Err(problem) => problems.push(problem),
         }
     }
@@ -179,6 +185,7 @@ fn resolve(
         })?,
     };
     Ok(PaginationDef {
+        stream_method: naming::stream_method(&op.method_name),
         style,
         param: param.map(|p| p.name.clone()),
         param_required: param.is_some_and(|p| p.required),

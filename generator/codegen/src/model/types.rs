@@ -42,8 +42,7 @@ use crate::diagnostic::{push_pointer, Problem};
 use crate::naming::{self, NameAllocator};
 use crate::resolve::{component_name, Resolver};
 
-/// The name of the field that keeps unknown members; spec properties never take it.
-pub const ADDITIONAL_FIELD: &str = "additional_properties";
+pub use crate::naming::ADDITIONAL_FIELD;
 
 /// How many schemas may nest inside one another (through properties, items, unions and
 /// `allOf`) before conversion stops with a problem; keeps the stack bounded.
@@ -51,48 +50,6 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Pointers under this prefix are stable locations whose conversion is memoised.
 const MEMO_PREFIX: &str = "/components/schemas/";
-
-/// Names generated code uses unqualified next to the spec's types (the std prelude).
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "String",
-    "Vec",
-    "Option",
-    "Box",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
-    "Result",
-    "Default",
-    "Clone",
-    "Copy",
-    "Debug",
-    "PartialEq",
-    "Eq",
-    "PartialOrd",
-    "Ord",
-    "Hash",
-    "Send",
-    "Sync",
-    "Sized",
-    "From",
-    "Into",
-    "TryFrom",
-    "TryInto",
-    "Iterator",
-    "IntoIterator",
-    "ToString",
-    "ToOwned",
-    "Drop",
-    "Fn",
-    "FnMut",
-    "FnOnce",
-    "AsRef",
-    "AsMut",
-    "Extend",
-    "FromIterator",
-    "Unpin",
-];
 
 /// Converts schemas and collects the named types they need.
 pub struct TypeBuilder<'a> {
@@ -270,7 +227,7 @@ impl<'a> TypeBuilder<'a> {
     pub fn new(resolver: Resolver<'a>) -> Self {
         TypeBuilder {
             resolver,
-            names: NameAllocator::with_reserved(RESERVED_TYPE_NAMES),
+            names: NameAllocator::with_reserved(naming::PRELUDE_TYPE_NAMES),
             components: HashMap::new(),
             component_keys: HashMap::new(),
             defs: BTreeMap::new(),
@@ -677,7 +634,7 @@ impl<'a> TypeBuilder<'a> {
     ) -> TypeRef {
         let item = match items {
             Some(items) => {
-                let item_hint = format!("{hint}Item");
+                let item_hint = naming::item_type(hint);
                 self.convert_boxed(items, &push_pointer(pointer, "items"), &item_hint, problems)
             }
             None => TypeRef::Any,
@@ -710,7 +667,7 @@ impl<'a> TypeBuilder<'a> {
                 ));
             }
         }
-        let mut allocator = NameAllocator::with_reserved(&["Unknown"]);
+        let mut allocator = NameAllocator::with_reserved(&[naming::UNKNOWN_ENUM_VARIANT]);
         let mut seen = BTreeSet::new();
         let variants = values
             .into_iter()
@@ -720,8 +677,7 @@ impl<'a> TypeBuilder<'a> {
                 let wanted = match (names.as_ref().and_then(|n| n.get(i)), &value) {
                     (Some(name), _) => naming::variant_name(name),
                     (None, EnumValue::String(s)) => naming::variant_name(s),
-                    (None, EnumValue::Integer(n)) if *n < 0 => format!("Minus{}", n.unsigned_abs()),
-                    (None, EnumValue::Integer(n)) => format!("V{n}"),
+                    (None, EnumValue::Integer(n)) => naming::integer_variant(*n),
                 };
                 EnumVariant {
                     name: allocator.allocate(&wanted),
@@ -752,7 +708,7 @@ impl<'a> TypeBuilder<'a> {
         if parts.properties.is_empty() {
             return match parts.additional {
                 Some(AdditionalProperties::Schema(schema)) => {
-                    let value_hint = format!("{hint}Value");
+                    let value_hint = naming::map_value_type(hint);
                     let value = self.convert(
                         schema,
                         &parts.additional_pointer,
@@ -769,7 +725,7 @@ impl<'a> TypeBuilder<'a> {
         let mut field_names = NameAllocator::with_reserved(&[ADDITIONAL_FIELD]);
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire_name, schema, field_pointer) in &parts.properties {
-            let field_hint = format!("{name}{}", naming::type_name(wire_name));
+            let field_hint = naming::member_type(&name, wire_name);
             let ty = self.convert_boxed(schema, field_pointer, &field_hint, problems);
             let (doc, deprecated, read_only, write_only) = match schema {
                 ReferenceOr::Item(s) => {
@@ -798,7 +754,7 @@ impl<'a> TypeBuilder<'a> {
         }
         let additional = match parts.additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                let value_hint = format!("{name}Value");
+                let value_hint = naming::map_value_type(&name);
                 Additional::Typed(self.convert(
                     schema,
                     &parts.additional_pointer,
@@ -865,15 +821,15 @@ impl<'a> TypeBuilder<'a> {
             return def;
         }
         let name = self.claim(hint, fixed, pointer);
-        let mut variant_names = NameAllocator::with_reserved(&["Other"]);
+        let mut variant_names = NameAllocator::with_reserved(&[naming::OTHER_UNION_VARIANT]);
         let mut variants = Vec::with_capacity(alternatives.len());
         for (i, alternative) in alternatives.iter().enumerate() {
             let alt_pointer = push_pointer(&list_pointer, &i.to_string());
-            let alt_hint = format!("{name}Variant{i}");
+            let alt_hint = naming::union_alternative_type(&name, i);
             let ty = self.convert(alternative, &alt_pointer, &alt_hint, None, problems);
             let wanted = match &ty {
                 TypeRef::Named(n) => naming::variant_from_type(&name, n),
-                other => builtin_variant_name(other).to_owned(),
+                other => naming::builtin_variant(other).to_owned(),
             };
             variants.push(UnionVariant {
                 name: variant_names.allocate(&wanted),
@@ -1313,23 +1269,6 @@ fn reaches(edges: &HashMap<String, Vec<String>>, from: &str, to: &str) -> bool {
         }
     }
     false
-}
-
-fn builtin_variant_name(ty: &TypeRef) -> &'static str {
-    match ty {
-        TypeRef::String => "String",
-        TypeRef::Bool => "Bool",
-        TypeRef::I32 | TypeRef::I64 => "Integer",
-        TypeRef::F32 | TypeRef::F64 => "Number",
-        TypeRef::DateTime => "DateTime",
-        TypeRef::Date => "Date",
-        TypeRef::Uuid => "Uuid",
-        TypeRef::Ipv4 | TypeRef::Ipv6 | TypeRef::Ip => "Ip",
-        TypeRef::Binary => "Binary",
-        TypeRef::Array(_) => "Array",
-        TypeRef::Map(_) | TypeRef::Object => "Object",
-        TypeRef::Any | TypeRef::Named(_) => "Value",
-    }
 }
 
 fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {

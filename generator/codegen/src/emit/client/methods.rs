@@ -1,0 +1,243 @@
+//! One async method per operation: its rustdoc, its arguments (path parameters, the
+//! parameter struct, the body), the request it builds and how it turns the response into its
+//! return value.
+
+use std::collections::{BTreeSet, HashMap};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::errors::{error_for, errors_doc};
+use super::params::{multipart_parts, param_call, path_arg_type, path_param_call};
+use crate::emit::operations::payload_type;
+use crate::emit::{doc, ident, rust_type};
+use crate::model::types::param_types;
+use crate::model::{ApiModel, BodyKind, Operation, Payload, SuccessReturn, TypeDef};
+
+/// What method bodies need to know about the model's types.
+pub(super) struct Context<'m> {
+    pub(super) defs: HashMap<&'m str, &'m TypeDef>,
+    pub(super) param_types: BTreeSet<String>,
+}
+
+impl<'m> Context<'m> {
+    pub(super) fn new(model: &'m ApiModel) -> Self {
+        Context {
+            defs: model.types.iter().map(|d| (d.name.as_str(), d)).collect(),
+            param_types: param_types(&model.types),
+        }
+    }
+}
+
+/// Code that turns a successful `response` into `payload`.
+fn decode(payload: &Payload) -> TokenStream {
+    match payload {
+        Payload::Empty => quote!(()),
+        Payload::Json(_) => quote!(response.json()?),
+        Payload::Text => quote!(response.text()),
+        Payload::Ndjson(_) => quote!(response.ndjson()?),
+        Payload::Bytes => quote!(response.body().clone()),
+    }
+}
+
+/// The method of `op`.
+pub(super) fn operation_method(op: &Operation, context: &Context<'_>) -> TokenStream {
+    let types = quote!(crate::types::);
+    let method = ident(&op.method_name);
+    let http_method = ident(&op.http_method);
+    let id = op.id.as_str();
+    let path = op.path.as_str();
+    let signature_line = format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id);
+    let deprecated_note = op.deprecated.then_some("**Deprecated** by the API.");
+    let security_note = op.security.as_ref().map(|accepted| match accepted.as_slice() {
+        [] => "Public: sent without credentials.".to_owned(),
+        keys => format!(
+            "Accepts only the security scheme(s) {}: a client built with other credentials gets `Error::Auth` without sending anything.",
+            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        ),
+    });
+    let errors_section = errors_doc(op);
+    let docs = doc::attrs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(signature_line.as_str()),
+        deprecated_note,
+        security_note.as_deref(),
+        Some(errors_section.as_str()),
+    ]);
+
+    let mut args = Vec::new();
+    let mut calls = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&param.name);
+        let ty = path_arg_type(&param.ty);
+        args.push(quote!(#name: #ty));
+        calls.push(path_param_call(param, context));
+    }
+    if let Some(accepted) = &op.security {
+        calls.push(quote!(.security(&[#(#accepted),*])));
+    }
+    if let Some(params_type) = &op.params_type {
+        let ty = ident(params_type);
+        args.push(quote!(params: &crate::operations::#ty));
+        calls.extend(op.params.iter().map(|p| param_call(p, context)));
+    }
+    if let Some(body) = &op.body {
+        let media_type = body.media_type.as_str();
+        let (ty, call, call_opt) = match body.kind {
+            BodyKind::Json => (
+                rust_type(&body.ty, &types),
+                quote!(.json(body)),
+                quote!(.json_opt(body)),
+            ),
+            BodyKind::Form => (
+                rust_type(&body.ty, &types),
+                quote!(.form(body)),
+                quote!(.form_opt(body)),
+            ),
+            BodyKind::Text => (
+                quote!(str),
+                quote!(.text(#media_type, body)),
+                quote!(.text_opt(#media_type, body)),
+            ),
+            BodyKind::Bytes => (
+                quote!([u8]),
+                quote!(.bytes(#media_type, body)),
+                quote!(.bytes_opt(#media_type, body)),
+            ),
+            BodyKind::Multipart => {
+                let parts = multipart_parts(&body.ty, context);
+                let call = quote!(.multipart(clientgen_runtime::Multipart::new() #(#parts)*));
+                (rust_type(&body.ty, &types), call.clone(), call)
+            }
+            BodyKind::Ndjson => {
+                let item = rust_type(&body.ty, &types);
+                let call = quote!(.ndjson(#media_type, body));
+                (quote!([#item]), call.clone(), call)
+            }
+        };
+        // A multipart or NDJSON body is always taken (an empty one when the spec makes it
+        // optional): its encoding has no "absent" form.
+        let required = body.required || matches!(body.kind, BodyKind::Multipart | BodyKind::Ndjson);
+        if required {
+            args.push(quote!(body: &#ty));
+            calls.push(call);
+        } else {
+            args.push(quote!(body: Option<&#ty>));
+            calls.push(call_opt);
+        }
+    }
+
+    // A lone success answering a file or NDJSON is streamed, not buffered: the caller reads
+    // it at its own pace and memory stays flat whatever its length.
+    let streamed = match &op.success {
+        SuccessReturn::Single {
+            payload: Payload::Ndjson(item),
+            ..
+        } => {
+            let item = rust_type(item, &types);
+            Some((
+                quote!(clientgen_runtime::NdjsonStream<#item>),
+                quote!(body.ndjson()),
+            ))
+        }
+        SuccessReturn::Single {
+            payload: Payload::Bytes,
+            ..
+        } => Some((quote!(clientgen_runtime::ByteStream), quote!(body))),
+        _ => None,
+    };
+    let send = if streamed.is_some() {
+        quote!(send_streaming)
+    } else {
+        quote!(send)
+    };
+    let (return_type, handling) = match (&op.success, streamed) {
+        (_, Some((ty, value))) => {
+            let error = error_for(op);
+            (
+                ty,
+                quote! {
+                    match response {
+                        clientgen_runtime::Streaming::Success(body) => Ok(#value),
+                        clientgen_runtime::Streaming::Failure(response) => Err(#error),
+                    }
+                },
+            )
+        }
+        (SuccessReturn::Single { payload, .. }, None) => {
+            let ty = payload_type(payload, &types).unwrap_or_else(|| quote!(()));
+            let value = match payload {
+                Payload::Json(_) => quote!(response.json()),
+                Payload::Ndjson(_) => quote!(response.ndjson()),
+                other => {
+                    let value = decode(other);
+                    quote!(Ok(#value))
+                }
+            };
+            let error = error_for(op);
+            (
+                ty,
+                quote! {
+                    if !response.status().is_success() {
+                        return Err(#error);
+                    }
+                    #value
+                },
+            )
+        }
+        (
+            SuccessReturn::Several {
+                type_name,
+                responses,
+            },
+            None,
+        ) => {
+            let enum_name = ident(type_name);
+            let error = error_for(op);
+            let mut arms = Vec::new();
+            let mut fallback = None;
+            for r in responses {
+                let variant = ident(&r.variant);
+                let construct = match r.payload {
+                    Payload::Empty => quote!(crate::operations::#enum_name::#variant),
+                    _ => {
+                        let value = decode(&r.payload);
+                        quote!(crate::operations::#enum_name::#variant(#value))
+                    }
+                };
+                match r.status {
+                    Some(code) => {
+                        let code = proc_macro2::Literal::u16_unsuffixed(code);
+                        arms.push(quote!(#code => Ok(#construct),));
+                    }
+                    None => fallback = Some(quote!(200..=299 => Ok(#construct),)),
+                }
+            }
+            (
+                quote!(crate::operations::#enum_name),
+                quote! {
+                    match response.status().as_u16() {
+                        #(#arms)*
+                        #fallback
+                        _ => Err(#error),
+                    }
+                },
+            )
+        }
+    };
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #method(&self, #(#args),*) -> Result<#return_type, Error> {
+            let response = self
+                .transport
+                .request(clientgen_runtime::reqwest::Method::#http_method, #id, #path)
+                #(#calls)*
+                .#send()
+                .await?;
+            #handling
+        }
+    }
+}
