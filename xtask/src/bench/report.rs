@@ -364,7 +364,7 @@ fn tags_table(r: &Results, md: &mut String) {
     if tags.features.is_empty() {
         let _ = writeln!(
             md,
-            "Our crate of the {} spec has no tag features (its `Cargo.toml` lists none in `[features]` besides `default` and `fake`): nothing to measure.",
+            "Our crate of the {} spec has no tag features (its `Cargo.toml` lists none in `[features]` besides `default`, `fake` and `other-types`): nothing to measure.",
             LARGE.name
         );
         return;
@@ -419,6 +419,11 @@ fn tags_table(r: &Results, md: &mut String) {
     if let Some(note) = &tags.note {
         let _ = writeln!(md, "\n{note}.");
     }
+}
+
+/// `1 run`, `3 runs`.
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 fn percent(x: f64) -> String {
@@ -693,8 +698,9 @@ pub fn markdown(r: &Results, previous: &str, charts: &Charts) -> String {
     md.push_str("## Method\n\n");
     let _ = writeln!(
         md,
-        "- Every figure is a **whole process** timed from spawn to exit, **median of {} runs** after one untimed warm-up run (compiles: median of {} runs). Peak memory is the child's `ru_maxrss` from `wait4` — the figure `/usr/bin/time -v` prints as *Maximum resident set size*: the largest RSS among the process and the processes it waited for (for openapi-generator, the JVM under its Python launcher; for cargo, the largest rustc). Every output folder is emptied before each run.",
-        r.runs, r.compile_runs
+        "- Every figure is a **whole process** timed from spawn to exit, **median of {}** after one untimed warm-up run (compiles: median of {}). Peak memory is the child's `ru_maxrss` from `wait4` — the figure `/usr/bin/time -v` prints as *Maximum resident set size*: the largest RSS among the process and the processes it waited for (for openapi-generator, the JVM under its Python launcher; for cargo, the largest rustc). Every output folder is emptied before each run.",
+        plural(r.runs, "run"),
+        plural(r.compile_runs, "run")
     );
     md.push_str("- **Our generator** is the release build of xtask (`target/xtask/release/xtask generate --spec S --out DIR --crate-name N`), built by the bench before it measures. **progenitor** is `cargo-progenitor progenitor -i S -o DIR -n N -v 0.1.0` (the binary `cargo progenitor` runs, called directly so that cargo's own start-up is not counted). **openapi-generator** is the PyPI launcher `openapi-generator-cli generate -i S -g rust -o DIR --additional-properties packageName=N,packageVersion=0.1.0`, which runs the jar bundled in the wheel on the installed Java; its figures include the Python launcher and JVM start-up, as a user running it pays them.\n");
     md.push_str("- **Inputs**: every spec in `tests/corpus/` and every `specs/*/openapi.yaml` present at run time, and the large spec below. A tool that refuses a spec gets the first line(s) of its error instead of a number.\n");
@@ -714,17 +720,12 @@ pub fn markdown(r: &Results, previous: &str, charts: &Charts) -> String {
     md.push_str("). Nothing of it is committed: it is pinned with its integrity hash in `xtask/bench-specs/package-lock.json` and installed by `npm ci` under `target/bench-specs/`. Every tool generates from it as from the other inputs. Its crates get `cargo check` only (a debug build of a crate that size is too slow to repeat), ");
     match &r.large {
         Some(large) => {
-            let _ = write!(
-                md,
-                "median of {} run{}",
-                large.compile_runs,
-                if large.compile_runs == 1 { "" } else { "s" }
-            );
+            let _ = write!(md, "median of {}", plural(large.compile_runs, "run"));
         }
         None => md.push_str("1 run by default"),
     }
     md.push_str(" (`--large-compile-runs`), each under a 16 GiB address-space cap and a one-hour limit. Instead of an untimed check of the whole crate first, its dependencies are checked alone (`cargo check -p <dependency>…`); a timed run whose log shows it still checked a dependency is discarded and run once more.\n");
-    md.push_str("- **One tag feature**: when our crate of the large spec declares tag features (each OpenAPI tag a cargo feature, all on by default: every feature of its `Cargo.toml` but `default` and `fake`), `cargo check --no-default-features --features <tag>` is timed the same way for the tag with the most operations and for a median-sized one (operations counted under their first tag in the spec), each against the whole crate's check.\n");
+    md.push_str("- **One tag feature**: when our crate of the large spec declares tag features (each OpenAPI tag a cargo feature, all on by default: every feature of its `Cargo.toml` but `default`, `fake` and `other-types`), `cargo check --no-default-features --features <tag>` is timed the same way for the tag with the most operations and for a median-sized one (operations counted under their first tag in the spec), each against the whole crate's check.\n");
     md.push_str("- **Scaling**: `specs/sekoia/openapi.yaml` copied k = 1, 2, 4, 8, 16 times into one spec (`target/bench/scaling/`): each copy's paths under `/copyN`, operation ids suffixed `_cN`, schemas, parameters and responses renamed `…CN` with every `$ref` and the operation ids of `x-clientgen-job` rewritten to the copy. Only our generator is timed; the exponent is the slope of a least-squares fit of ln(time) on ln(k).\n");
     md.push_str("- **Compile cost**: each generated crate is built in a target directory of its own per generator (`target/bench/compile-<tool>`) where its **dependencies are already built**; each run is `cargo clean -p <crate>` followed by `cargo build` (debug) or `cargo check`, so the figure is the cost of the generated crate alone. Crates generated by the other tools get an empty `[workspace]` table appended (they are generated inside this repository's tree) and resolve their own dependency versions; ours uses this repository's `Cargo.lock`. The clean build is `cargo build` in an empty target directory with sources already downloaded, run once. Default profiles of each crate (the root workspace's profile settings do not apply).\n");
     md.push_str("- **Decode**: `cargo bench -p integration-tests --bench decode` (criterion) decodes the same 10,000 Sekoia alerts (with members the spec does not list) with the generated types (capturing unknown members, as clients do), the same types generated without capture, a hand-written `#[derive(Deserialize)]` struct set with the same members and types (plain serde, unknown members skipped), and `serde_json::Value`; all in one run.\n");

@@ -9,12 +9,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use clientgen::model::features::OTHER_TYPES;
 use serde::{Deserialize, Serialize};
 
 use super::Outcome;
 
-/// Features of a generated crate that are not tags.
-const NOT_TAGS: &[&str] = &["default", "fake"];
+/// Features of a generated crate that are not tags: the default set, the fake, and the types
+/// no operation uses.
+const NOT_TAGS: &[&str] = &["default", "fake", OTHER_TYPES];
 
 /// The per-tag figures of one crate.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -37,7 +39,8 @@ pub struct TagCost {
     pub check: Outcome,
 }
 
-/// The tag features of a crate manifest: every feature but `default` and `fake`, in order.
+/// The tag features of a crate manifest: every feature but `default`, `fake` and
+/// `other-types`, in order.
 pub fn features(manifest: &str) -> Result<Vec<String>, String> {
     let value: toml::Table = manifest.parse().map_err(|e| format!("Cargo.toml: {e}"))?;
     let Some(table) = value.get("features").and_then(toml::Value::as_table) else {
@@ -164,6 +167,7 @@ name = "x"
 [features]
 default = ["repos", "code-scanning"]
 fake = ["clientgen-runtime/fake"]
+other-types = []
 repos = []
 code-scanning = []
 "#;
