@@ -1,18 +1,23 @@
 //! `cargo xtask bench`: this generator against progenitor and openapi-generator on the same
 //! inputs. Four sections, each a list of whole-process measurements (median of several runs):
 //!
-//! 1. generation time and peak RSS per tool and spec (the public corpus and `specs/`);
+//! 1. generation time and peak RSS per tool and spec (the public corpus, `specs/` and one large
+//!    real spec, GitHub's REST description from npm);
 //! 2. scaling of our generation time on synthetic 1×…16× copies of a vendor spec;
 //! 3. compile cost (`cargo build` / `cargo check`) of the generated crates, dependencies
-//!    prebuilt, and once from a clean target directory;
+//!    prebuilt, and once from a clean target directory; for the large spec `cargo check` only,
+//!    and the cost of our crate with one tag feature enabled (`tags`);
 //! 4. decode throughput of generated types against hand-written serde structs (criterion).
 //!
-//! The other tools are installed, pinned, under `target/bench-tools/`. Results go to
-//! `target/bench/results.json` and `BENCHMARKS.md`.
+//! The other tools are installed, pinned, under `target/bench-tools/`, the large spec under
+//! `target/bench-specs/`. Results go to `target/bench/results.json`, `BENCHMARKS.md` and its
+//! charts, `docs/bench/*.svg`.
 
+mod chart;
 pub(crate) mod measure;
 mod report;
 mod synth;
+mod tags;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +35,34 @@ pub const OPENAPI_GENERATOR_VERSION: &str = "7.26.0";
 /// Multiples of the vendor spec for the scaling section.
 const FACTORS: &[usize] = &[1, 2, 4, 8, 16];
 
+/// The large real spec: GitHub's REST description as packaged on npm, pinned in
+/// `xtask/bench-specs/` and installed under `target/bench-specs/`, never committed.
+pub const LARGE: LargeSpec = LargeSpec {
+    name: "github",
+    package: "@octokit/openapi",
+    version: "23.0.2",
+    file: "generated/api.github.com.json",
+    licence: "MIT",
+};
+/// Address-space cap of a `cargo check` of a crate generated from the large spec (16 GiB): a
+/// crate too big for the machine fails alone instead of taking memory from everything else.
+const LARGE_MEMORY_CAP: u64 = 16 << 30;
+/// Seconds one `cargo check` of a crate generated from the large spec may take.
+const LARGE_TIMEOUT_S: u64 = 3600;
+
+/// Where the large spec comes from.
+pub struct LargeSpec {
+    /// The spec's name in the tables.
+    pub name: &'static str,
+    /// The npm package and its pinned version.
+    pub package: &'static str,
+    pub version: &'static str,
+    /// The spec's path inside the package.
+    pub file: &'static str,
+    /// The package's licence (SPDX).
+    pub licence: &'static str,
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Whole-process runs per generation figure (the median is reported).
@@ -41,9 +74,20 @@ pub struct Args {
     /// Fewer runs (3 and 1), a short criterion run, no clean build: a smoke test of the bench.
     #[arg(long)]
     quick: bool,
-    /// Sections to skip: generation, scaling, compile, clean-build, decode.
+    /// Sections to skip: generation, scaling, compile, clean-build, decode; `large` leaves out
+    /// the large spec everywhere (it takes long), `tags` only its per-tag checks.
     #[arg(long, value_delimiter = ',')]
     skip: Vec<Section>,
+    /// Generators run on the large spec (generation and `cargo check`).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "clientgen,progenitor,openapi-generator"
+    )]
+    large_tools: Vec<Tool>,
+    /// Runs per `cargo check` figure of the large spec's crates and of its per-tag checks.
+    #[arg(long, default_value_t = 1)]
+    large_compile_runs: usize,
     /// Specs (by name: file stem for the corpus, folder for specs/) whose generated crates the
     /// compile section builds.
     #[arg(long, value_delimiter = ',', default_value = "nexus,sekoia")]
@@ -54,6 +98,10 @@ pub struct Args {
     /// The folder of public specs (default: tests/corpus).
     #[arg(long)]
     corpus: Option<PathBuf>,
+    /// Measure nothing: write BENCHMARKS.md and its charts again from the last run's
+    /// `target/bench/results.json` (after a change to the report or the kept analysis).
+    #[arg(long)]
+    rewrite: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -63,10 +111,14 @@ enum Section {
     Compile,
     CleanBuild,
     Decode,
+    Large,
+    Tags,
 }
 
 /// The generators compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tool {
     Clientgen,
@@ -142,7 +194,8 @@ pub struct CompileRow {
     pub tool: Tool,
     pub package: String,
     pub rust_lines: usize,
-    pub build: Outcome,
+    /// `None` where only `cargo check` is measured (the large spec).
+    pub build: Option<Outcome>,
     pub check: Outcome,
     /// `cargo build` from an empty target directory, dependencies included (once).
     pub clean_build: Option<Outcome>,
@@ -193,8 +246,21 @@ pub struct Results {
     pub specs_folder_one_process: Option<Outcome>,
     pub scaling: Option<Scaling>,
     pub compile: Vec<CompileRow>,
+    /// The large spec, when it was part of the run.
+    pub large: Option<LargeRun>,
     pub decode: Option<Decode>,
     pub command: String,
+}
+
+/// What the run did with the large spec.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LargeRun {
+    pub spec: String,
+    pub bytes: u64,
+    pub operations: usize,
+    pub compile_runs: usize,
+    /// Our crate checked with one tag feature enabled; `None` when not measured.
+    pub tags: Option<tags::TagCosts>,
 }
 
 /// Where everything lives.
@@ -219,6 +285,15 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
     let runs = args.runs.max(1);
     let root = super::repo_root();
     let work = root.join("target/bench");
+    if args.rewrite {
+        let json_path = work.join("results.json");
+        let text = std::fs::read_to_string(&json_path)
+            .map_err(|e| format!("{}: {e}", json_path.display()))?;
+        let results: Results =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", json_path.display()))?;
+        write_report(&root, &results)?;
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let tools_dir = root.join("target/bench-tools");
     std::fs::create_dir_all(&tools_dir).map_err(|e| e.to_string())?;
@@ -281,7 +356,38 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
         .corpus
         .clone()
         .unwrap_or_else(|| root.join("tests/corpus"));
-    let specs = discover(&root, &corpus)?;
+    let mut specs = discover(&root, &corpus)?;
+    let mut compile_specs = args.compile_specs.clone();
+    let generation_needed =
+        !args.skip.contains(&Section::Generation) || !args.skip.contains(&Section::Compile);
+    let large = if args.skip.contains(&Section::Large) || !generation_needed {
+        None
+    } else {
+        step("install the large spec (pinned, skipped when present)");
+        let path = install_large(&root)?;
+        let (operations, _) = tags::operations_per_tag(&path)?;
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        eprintln!(
+            "    {} {}: {:.1} MB, {operations} operations",
+            LARGE.package,
+            LARGE.version,
+            bytes as f64 / 1e6
+        );
+        specs.push(Spec {
+            name: LARGE.name.to_owned(),
+            path: path.clone(),
+            origin: "npm",
+            tools: args.large_tools.clone(),
+        });
+        compile_specs.push(LARGE.name.to_owned());
+        Some(LargeRun {
+            spec: path.display().to_string(),
+            bytes,
+            operations,
+            compile_runs: args.large_compile_runs.max(1),
+            tags: None,
+        })
+    };
 
     let mut results = Results {
         date: date(),
@@ -296,12 +402,11 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
         specs_folder_one_process: None,
         scaling: None,
         compile: Vec::new(),
+        large,
         decode: None,
         command: command_line(),
     };
 
-    let generation_needed =
-        !args.skip.contains(&Section::Generation) || !args.skip.contains(&Section::Compile);
     if generation_needed {
         step("generation time and peak memory");
         let timed_runs = if args.skip.contains(&Section::Generation) {
@@ -310,8 +415,7 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
             runs
         };
         for spec in &specs {
-            if args.skip.contains(&Section::Generation) && !args.compile_specs.contains(&spec.name)
-            {
+            if args.skip.contains(&Section::Generation) && !compile_specs.contains(&spec.name) {
                 // Only what the compile section needs, generated once.
                 continue;
             }
@@ -340,11 +444,12 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
     if !args.skip.contains(&Section::Compile) {
         step("compile cost of the generated crates");
         let clean = !args.skip.contains(&Section::CleanBuild);
-        for name in &args.compile_specs {
+        for name in &compile_specs {
             let Some(row) = results.generation.iter().find(|r| &r.spec == name) else {
                 eprintln!("    no spec named `{name}`: skipped");
                 continue;
             };
+            let large = row.origin == "npm";
             for tool in Tool::ALL {
                 let Some(generated) = row.tools.get(&tool) else {
                     continue;
@@ -352,10 +457,25 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
                 if let Outcome::Failed(_) = generated.outcome {
                     continue;
                 }
-                let first = args.compile_specs.first() == Some(name);
-                let compiled = compile(&env, tool, name, generated, results.compile_runs, {
-                    clean && first
-                });
+                let compiled = if large {
+                    compile_large(&env, tool, name, generated, args.large_compile_runs.max(1))
+                } else {
+                    let first = compile_specs.first() == Some(name);
+                    compile(&env, tool, name, generated, results.compile_runs, {
+                        clean && first
+                    })
+                };
+                if large && tool == Tool::Clientgen && !args.skip.contains(&Section::Tags) {
+                    if let Some(run) = results.large.as_mut() {
+                        run.tags = Some(tag_costs(
+                            &env,
+                            name,
+                            Path::new(&run.spec),
+                            &compiled,
+                            run.compile_runs,
+                        ));
+                    }
+                }
                 results.compile.push(compiled);
             }
         }
@@ -378,18 +498,26 @@ pub fn run(mut args: Args) -> Result<std::process::ExitCode, String> {
     let json = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
     let json_path = work.join("results.json");
     std::fs::write(&json_path, json).map_err(|e| format!("{}: {e}", json_path.display()))?;
+    eprintln!("\nwrote {}", json_path.display());
+    write_report(&root, &results)?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// BENCHMARKS.md (keeping its hand-written analysis) and its charts, from `results`.
+fn write_report(root: &Path, results: &Results) -> Result<(), String> {
     let markdown_path = root.join("BENCHMARKS.md");
     let previous = std::fs::read_to_string(&markdown_path).unwrap_or_default();
-    let markdown = report::markdown(&results, &previous);
+    let charts = chart::write_all(results, &root.join(chart::DIR))?;
+    let markdown = report::markdown(results, &previous, &charts);
     std::fs::write(&markdown_path, &markdown)
         .map_err(|e| format!("{}: {e}", markdown_path.display()))?;
-    println!("{}", report::tables(&results));
+    println!("{}", report::tables(results));
     eprintln!(
-        "\nwrote {} and {}",
-        json_path.display(),
-        markdown_path.display()
+        "wrote {} and the charts in {}",
+        markdown_path.display(),
+        chart::DIR
     );
-    Ok(std::process::ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn step(title: &str) {
@@ -400,7 +528,10 @@ fn step(title: &str) {
 struct Spec {
     name: String,
     path: PathBuf,
+    /// `corpus`, `specs` or `npm` (the large spec).
     origin: &'static str,
+    /// The generators run on it.
+    tools: Vec<Tool>,
 }
 
 fn discover(root: &Path, corpus: &Path) -> Result<Vec<Spec>, String> {
@@ -422,6 +553,7 @@ fn discover(root: &Path, corpus: &Path) -> Result<Vec<Spec>, String> {
             name: stem.to_ascii_lowercase().replace(['_', '.'], "-"),
             path,
             origin: "corpus",
+            tools: Tool::ALL.to_vec(),
         });
     }
     let dir = root.join("specs");
@@ -441,6 +573,7 @@ fn discover(root: &Path, corpus: &Path) -> Result<Vec<Spec>, String> {
             name,
             path: vendor.join("openapi.yaml"),
             origin: "specs",
+            tools: Tool::ALL.to_vec(),
         });
     }
     Ok(specs)
@@ -498,7 +631,7 @@ fn generation_row(env: &Env, spec: &Spec, runs: usize) -> Result<GenerationRow, 
         bytes,
         tools: BTreeMap::new(),
     };
-    for tool in Tool::ALL {
+    for &tool in &spec.tools {
         let out = env.work.join("gen").join(tool.slug()).join(&spec.name);
         let log = env
             .work
@@ -671,33 +804,18 @@ fn compile(
         tool,
         package: String::new(),
         rust_lines: generated.rust_lines,
-        build: Outcome::Failed("not run".into()),
+        build: None,
         check: Outcome::Failed("not run".into()),
         clean_build: None,
     };
+    let mut build = Outcome::Failed("not run".into());
     let log = |what: &str| {
         env.work
             .join("logs")
             .join(format!("{what}-{}-{spec}.log", tool.slug()))
     };
     let prepared = (|| -> Result<String, String> {
-        let manifest = dir.join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest)
-            .map_err(|e| format!("{}: {e}", manifest.display()))?;
-        // Generated under target/, inside this repository's workspace: the crate must be a
-        // workspace of its own to build there. Ours already is.
-        if !text.lines().any(|l| l.trim() == "[workspace]") {
-            std::fs::write(&manifest, format!("{text}\n[workspace]\n"))
-                .map_err(|e| e.to_string())?;
-        }
-        if tool == Tool::Clientgen {
-            // The versions this repository is tested with, as `cargo xtask corpus` does.
-            std::fs::copy(env.root.join("Cargo.lock"), dir.join("Cargo.lock"))
-                .map_err(|e| e.to_string())?;
-        }
-        let package = package_name(&text).ok_or("no package name in Cargo.toml")?;
-        measure::run(cargo(&dir, &target).arg("fetch"), &log("fetch"))
-            .map_err(|e| format!("cargo fetch: {e}"))?;
+        let package = prepare_crate(env, tool, &dir, &target, &log("fetch"))?;
         measure::run(
             cargo(&dir, &target).args(["build", "--offline"]),
             &log("build"),
@@ -711,14 +829,14 @@ fn compile(
     let package = match prepared {
         Ok(p) => p,
         Err(e) => {
-            row.build = Outcome::Failed(e.clone());
+            row.build = Some(Outcome::Failed(e.clone()));
             row.check = Outcome::Failed(e);
-            report_line(&label, &row.build);
+            report_line(&label, &row.check);
             return row;
         }
     };
     row.package = package.clone();
-    for (verb, slot) in [("build", &mut row.build), ("check", &mut row.check)] {
+    for (verb, slot) in [("build", &mut build), ("check", &mut row.check)] {
         let mut samples = Vec::new();
         let mut failure = None;
         for _ in 0..runs {
@@ -743,6 +861,7 @@ fn compile(
         };
         report_line(&format!("{label}: cargo {verb}"), slot);
     }
+    row.build = Some(build);
     if clean_build {
         let clean_target = env.work.join(format!("compile-{}-clean", tool.slug()));
         let _ = std::fs::remove_dir_all(&clean_target);
@@ -760,13 +879,322 @@ fn compile(
     row
 }
 
-fn cargo(dir: &Path, target: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO"));
+/// Makes a generated crate buildable where it was generated and fetches its dependencies;
+/// returns its package name.
+fn prepare_crate(
+    env: &Env,
+    tool: Tool,
+    dir: &Path,
+    target: &Path,
+    log: &Path,
+) -> Result<String, String> {
+    let manifest = dir.join("Cargo.toml");
+    let text =
+        std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    // Generated under target/, inside this repository's workspace: the crate must be a
+    // workspace of its own to build there. Ours already is.
+    if !text.lines().any(|l| l.trim() == "[workspace]") {
+        std::fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| e.to_string())?;
+    }
+    if tool == Tool::Clientgen {
+        // The versions this repository is tested with, as `cargo xtask corpus` does.
+        std::fs::copy(env.root.join("Cargo.lock"), dir.join("Cargo.lock"))
+            .map_err(|e| e.to_string())?;
+    }
+    let package = package_name(&text).ok_or("no package name in Cargo.toml")?;
+    measure::run(cargo(dir, target).arg("fetch"), log).map_err(|e| format!("cargo fetch: {e}"))?;
+    Ok(package)
+}
+
+/// `cargo check` of a crate generated from the large spec: no `cargo build` (a debug build of
+/// a crate of that size is too slow to repeat) and no untimed check of the crate itself. Its
+/// dependencies are checked first, alone; a timed run that still had to check any of them
+/// (features resolved otherwise) is discarded and run again.
+fn compile_large(
+    env: &Env,
+    tool: Tool,
+    spec: &str,
+    generated: &Generated,
+    runs: usize,
+) -> CompileRow {
+    let dir = env.work.join("gen").join(tool.slug()).join(spec);
+    let target = env.work.join(format!("compile-{}", tool.slug()));
+    let label = format!("{spec} / {}", tool.slug());
+    let log = |what: &str| {
+        env.work
+            .join("logs")
+            .join(format!("{what}-{}-{spec}.log", tool.slug()))
+    };
+    let mut row = CompileRow {
+        spec: spec.to_owned(),
+        tool,
+        package: String::new(),
+        rust_lines: generated.rust_lines,
+        build: None,
+        check: Outcome::Failed("not run".into()),
+        clean_build: None,
+    };
+    let prepared = (|| -> Result<String, String> {
+        let package = prepare_crate(env, tool, &dir, &target, &log("fetch"))?;
+        let mut warm = capped(&dir, &target);
+        warm.args(["check", "--offline"]);
+        for dependency in dependencies(&dir, &target)? {
+            warm.args(["-p", &dependency]);
+        }
+        measure::run(&mut warm, &log("check-dependencies"))
+            .map_err(|e| format!("checking the dependencies: {e}"))?;
+        Ok(package)
+    })();
+    row.check = match prepared {
+        Ok(package) => {
+            row.package = package.clone();
+            timed_checks(&dir, &target, &package, &[], runs, &log("check"))
+        }
+        Err(e) => Outcome::Failed(e),
+    };
+    report_line(&format!("{label}: cargo check"), &row.check);
+    row
+}
+
+/// `runs` timed `cargo check`s of `package` with `extra` arguments, each after `cargo clean -p`,
+/// under the large spec's memory cap and time limit.
+fn timed_checks(
+    dir: &Path,
+    target: &Path,
+    package: &str,
+    extra: &[&str],
+    runs: usize,
+    log: &Path,
+) -> Outcome {
+    let mut samples = Vec::new();
+    let mut retried = false;
+    while samples.len() < runs {
+        if let Err(e) = measure::run(
+            cargo(dir, target).args(["clean", "--offline", "-p", package]),
+            &log.with_extension("clean.log"),
+        ) {
+            return Outcome::Failed(format!("cargo clean: {e}"));
+        }
+        let sample = match measure::run(
+            capped(dir, target).args(["check", "--offline"]).args(extra),
+            log,
+        ) {
+            Ok(s) => s,
+            Err(e) => return Outcome::Failed(e),
+        };
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let others = compiled_others(&text, package);
+        if others.is_empty() {
+            samples.push(sample);
+        } else if !retried {
+            eprintln!(
+                "    the check also built {}: discarded, run again",
+                others.join(", ")
+            );
+            retried = true;
+        } else {
+            return Outcome::Failed(format!(
+                "every check also built dependencies ({})",
+                others.join(", ")
+            ));
+        }
+    }
+    Outcome::Measured(Stat::of(samples))
+}
+
+/// The crates other than `package` that a cargo log says it compiled or checked.
+fn compiled_others(log: &str, package: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let rest = l
+                .strip_prefix("Checking ")
+                .or_else(|| l.strip_prefix("Compiling "))?;
+            let name = rest.split_whitespace().next()?;
+            (name != package).then(|| name.to_owned())
+        })
+        .collect()
+}
+
+/// The normal dependencies of the crate in `dir`, as `name@version` for `cargo -p`.
+fn dependencies(dir: &Path, target: &Path) -> Result<Vec<String>, String> {
+    let host = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        })
+        .ok_or("rustc -vV names no host")?;
+    let out = cargo(dir, target)
+        .args(["metadata", "--offline", "--format-version", "1"])
+        .args(["--filter-platform", &host])
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo metadata: {}",
+            measure::first_error_lines(&String::from_utf8_lossy(&out.stderr))
+        ));
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let packages: BTreeMap<&str, String> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some((
+                p["id"].as_str()?,
+                format!("{}@{}", p["name"].as_str()?, p["version"].as_str()?),
+            ))
+        })
+        .collect();
+    let root = metadata["resolve"]["root"]
+        .as_str()
+        .ok_or("cargo metadata: no root package")?;
+    let node = metadata["resolve"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|n| n["id"].as_str() == Some(root))
+        .ok_or("cargo metadata: the root package is not resolved")?;
+    let mut found: Vec<String> = node["deps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| {
+            d["dep_kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|k| k["kind"].is_null() || k["kind"].as_str() == Some("build"))
+        })
+        .filter_map(|d| packages.get(d["pkg"].as_str()?).cloned())
+        .collect();
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// Our crate of the large spec checked with one tag feature on (`--no-default-features
+/// --features <tag>`): the tag with the most operations and a median-sized one, each against
+/// the whole crate's check.
+fn tag_costs(
+    env: &Env,
+    spec: &str,
+    spec_path: &Path,
+    whole: &CompileRow,
+    runs: usize,
+) -> tags::TagCosts {
+    let mut costs = tags::TagCosts::default();
+    let dir = env.work.join("gen").join(Tool::Clientgen.slug()).join(spec);
+    let target = env.work.join(format!("compile-{}", Tool::Clientgen.slug()));
+    let manifest = match std::fs::read_to_string(dir.join("Cargo.toml")) {
+        Ok(text) => text,
+        Err(e) => {
+            costs.note = Some(format!("Cargo.toml: {e}"));
+            return costs;
+        }
+    };
+    costs.features = match tags::features(&manifest) {
+        Ok(f) => f,
+        Err(e) => {
+            costs.note = Some(e);
+            return costs;
+        }
+    };
+    if costs.features.is_empty() {
+        costs.note = Some("the generated crate has no tag features".into());
+        eprintln!("    {spec} / clientgen: no tag features in Cargo.toml");
+        return costs;
+    }
+    if whole.check.stat().is_none() {
+        costs.note = Some("the whole crate's check failed".into());
+        return costs;
+    }
+    let per_tag = match tags::operations_per_tag(spec_path) {
+        Ok((_, per_tag)) => per_tag,
+        Err(e) => {
+            costs.note = Some(e);
+            return costs;
+        }
+    };
+    let picks = tags::picks(&costs.features, &per_tag);
+    if picks.is_empty() {
+        costs.note = Some("no tag feature matches a tag of the spec's operations".into());
+    }
+    for (which, feature, operations) in picks {
+        let log = env
+            .work
+            .join("logs")
+            .join(format!("check-tag-{feature}-clientgen-{spec}.log"));
+        let check = timed_checks(
+            &dir,
+            &target,
+            &whole.package,
+            &["--no-default-features", "--features", &feature],
+            runs,
+            &log,
+        );
+        report_line(
+            &format!("{spec} / clientgen: --features {feature} ({operations} ops)"),
+            &check,
+        );
+        costs.picks.push(tags::TagCost {
+            which,
+            feature,
+            operations,
+            check,
+        });
+    }
+    costs
+}
+
+/// `cargo` under the large spec's address-space cap and time limit.
+fn capped(dir: &Path, target: &Path) -> Command {
+    let mut c = Command::new("prlimit");
+    c.arg(format!("--as={LARGE_MEMORY_CAP}"))
+        .args(["timeout", "--kill-after=10", &LARGE_TIMEOUT_S.to_string()])
+        .arg(env!("CARGO"));
+    settle(&mut c, dir, target);
+    c
+}
+
+/// Installs the pinned npm package of the large spec; returns the spec's path.
+fn install_large(root: &Path) -> Result<PathBuf, String> {
+    let package = crate::npm_pin::Pin {
+        project: root.join("xtask/bench-specs"),
+        prefix: root.join("target/bench-specs"),
+        package: LARGE.package,
+        version: LARGE.version,
+        size: "about 400 MB unpacked",
+    }
+    .install()?;
+    let spec = package.join(LARGE.file);
+    if !spec.is_file() {
+        return Err(format!(
+            "{}@{} has no {}",
+            LARGE.package, LARGE.version, LARGE.file
+        ));
+    }
+    Ok(spec)
+}
+
+/// The working folder and environment of every cargo the bench runs on a generated crate.
+fn settle(c: &mut Command, dir: &Path, target: &Path) {
     c.current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_TERM_COLOR", "never")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_BUILD_TARGET_DIR");
+}
+
+fn cargo(dir: &Path, target: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO"));
+    settle(&mut c, dir, target);
     c
 }
 

