@@ -1320,12 +1320,27 @@ fn install_progenitor(tools: &Path) -> Result<PathBuf, String> {
         .arg("--root")
         .arg(&root)
         .env_remove("CARGO_TARGET_DIR")
+        // Some of its dependencies ship a `rust-toolchain.toml` naming a toolchain this
+        // machine does not have; rustup would obey it when cargo runs rustc in their folder.
+        // The build uses the toolchain that runs this bench instead.
+        .envs(this_toolchain().map(|name| ("RUSTUP_TOOLCHAIN", name)))
         .status()
         .map_err(|e| e.to_string())?;
     if !status.success() || !bin.is_file() {
         return Err("cargo install cargo-progenitor failed".into());
     }
     Ok(bin)
+}
+
+/// The rustup toolchain this program's cargo belongs to (`…/toolchains/<name>/bin/cargo`),
+/// when cargo is a rustup toolchain's.
+fn this_toolchain() -> Option<String> {
+    let cargo = Path::new(env!("CARGO"));
+    let toolchain = cargo.parent()?.parent()?;
+    let toolchains = toolchain.parent()?;
+    (toolchains.file_name()? == "toolchains")
+        .then(|| toolchain.file_name()?.to_str().map(str::to_owned))
+        .flatten()
 }
 
 /// A venv with the PyPI wheel `openapi-generator-cli`, which bundles the generator's jar and
