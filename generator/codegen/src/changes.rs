@@ -48,7 +48,11 @@ pub struct Change {
 
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = if self.breaking { "breaking" } else { "added" };
+        let label = if self.breaking {
+            "breaking"
+        } else {
+            "compatible"
+        };
         write!(f, "{label}: {}", self.text)
     }
 }

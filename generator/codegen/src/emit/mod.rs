@@ -72,20 +72,20 @@ pub fn uses(ty: &TypeRef, wanted: &dyn Fn(&TypeRef) -> bool) -> bool {
 /// `#[cfg(...)]` building an item when any of `features` is on; nothing for an item always
 /// built.
 pub fn cfg_any<'f>(features: impl IntoIterator<Item = &'f String>) -> TokenStream {
-    let features: Vec<&String> = features.into_iter().collect();
-    match features.as_slice() {
-        [] => TokenStream::new(),
-        [one] => quote!(#[cfg(feature = #one)]),
-        many => quote!(#[cfg(any(#(feature = #many),*))]),
-    }
+    cfg(quote!(any), features)
 }
 
 /// `#[cfg(...)]` building an item only when all of `features` are on.
 pub fn cfg_all<'f>(features: impl IntoIterator<Item = &'f String>) -> TokenStream {
+    cfg(quote!(all), features)
+}
+
+/// `#[cfg(feature = …)]` for one feature, `#[cfg(<combine>(feature = …, …))]` for several.
+fn cfg<'f>(combine: TokenStream, features: impl IntoIterator<Item = &'f String>) -> TokenStream {
     let features: Vec<&String> = features.into_iter().collect();
     match features.as_slice() {
         [] => TokenStream::new(),
         [one] => quote!(#[cfg(feature = #one)]),
-        many => quote!(#[cfg(all(#(feature = #many),*))]),
+        many => quote!(#[cfg(#combine(#(feature = #many),*))]),
     }
 }

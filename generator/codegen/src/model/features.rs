@@ -112,11 +112,10 @@ fn feature_name(tag: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
-    let kebab = kebab.trim_matches('-').to_owned();
-    if kebab.is_empty() || RESERVED.contains(&kebab.as_str()) || kebab.starts_with('-') {
-        format!("tag-{kebab}").trim_end_matches('-').to_owned()
-    } else {
-        kebab
+    match kebab.trim_matches('-') {
+        "" => "tag".to_owned(),
+        reserved if RESERVED.contains(&reserved) => format!("tag-{reserved}"),
+        name => name.to_owned(),
     }
 }
 
