@@ -5,11 +5,14 @@
 //! `… contract_` (every test against Prism), `… sekoia:: -- --skip contract_` (Sekoia's wiremock
 //! tests without its contract tests).
 //!
+//! `secrets.rs` is a test binary of its own (`--test secrets`): it reads what requests trace,
+//! and tracing's callsite registry is shared by every test of a process.
+//!
 //! - `<vendor>`: each generated client against a wiremock server on 127.0.0.1;
 //! - `contract_<vendor>`, `examples_against_prism`: against Prism serving the vendor's spec
 //!   (harness in `prism`; `npm ci` at the repository root installs Prism);
 //! - `conformance`: the crate generated from `tests/conformance/openapi.yaml`;
-//! - `fake`, `pagination`, `secrets`: the typed fakes, `*_stream` methods, secrets never shown;
+//! - `fake`, `pagination`: the typed fakes, `*_stream` methods;
 //! - `hostile`, `hostile_limits`, `hostile_harness`: against a hostile server (`tests/hostile/`);
 //! - `decoders_never_panic`: property tests of the generated decoders;
 //! - `generated_is_current`, `every_operation_is_tested`: `generated/` matches `specs/`, and
@@ -32,7 +35,6 @@ mod hostile_harness;
 mod hostile_limits;
 mod pagination;
 mod prism;
-mod secrets;
 mod security_onion;
 mod sekoia;
 mod stamus;
