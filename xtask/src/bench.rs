@@ -201,6 +201,21 @@ pub struct CompileRow {
     pub clean_build: Option<Outcome>,
 }
 
+impl CompileRow {
+    /// The row of a crate before anything is measured: every figure says "not run".
+    fn not_run(spec: &str, tool: Tool, rust_lines: usize) -> Self {
+        CompileRow {
+            spec: spec.to_owned(),
+            tool,
+            package: String::new(),
+            rust_lines,
+            build: None,
+            check: Outcome::Failed("not run".into()),
+            clean_build: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DecodeFigure {
     pub name: String,
@@ -799,15 +814,7 @@ fn compile(
     let dir = env.work.join("gen").join(tool.slug()).join(spec);
     let target = env.work.join(format!("compile-{}", tool.slug()));
     let label = format!("{spec} / {}", tool.slug());
-    let mut row = CompileRow {
-        spec: spec.to_owned(),
-        tool,
-        package: String::new(),
-        rust_lines: generated.rust_lines,
-        build: None,
-        check: Outcome::Failed("not run".into()),
-        clean_build: None,
-    };
+    let mut row = CompileRow::not_run(spec, tool, generated.rust_lines);
     let mut build = Outcome::Failed("not run".into());
     let log = |what: &str| {
         env.work
@@ -925,15 +932,7 @@ fn compile_large(
             .join("logs")
             .join(format!("{what}-{}-{spec}.log", tool.slug()))
     };
-    let mut row = CompileRow {
-        spec: spec.to_owned(),
-        tool,
-        package: String::new(),
-        rust_lines: generated.rust_lines,
-        build: None,
-        check: Outcome::Failed("not run".into()),
-        clean_build: None,
-    };
+    let mut row = CompileRow::not_run(spec, tool, generated.rust_lines);
     let prepared = (|| -> Result<String, String> {
         let package = prepare_crate(env, tool, &dir, &target, &log("fetch"))?;
         let mut warm = capped(&dir, &target);
