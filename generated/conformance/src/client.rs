@@ -250,24 +250,19 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_records(
+    pub fn list_records(
         &self,
         params: &crate::operations::ListRecordsParams,
-    ) -> Result<Vec<crate::types::Record>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Record>> {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::GET, "list_records", "/records")
             .query_opt("severity", params.severity.as_ref())
             .query_joined("ids", params.ids.as_deref().unwrap_or_default())
             .query_each("tag", params.tag.as_deref().unwrap_or_default())
             .query_opt("since", params.since.as_ref())
             .header_opt("x-trace", params.x_trace.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_declared_error::<crate::types::Problem>());
-        }
-        response.json()
+            .declared_error_otherwise::<crate::types::Problem>()
+            .receive_json()
     }
 
     /// `POST /records` (operation `create_record`).
@@ -278,28 +273,35 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_record(
+    pub fn create_record(
         &self,
         body: &crate::types::Record,
-    ) -> Result<crate::operations::CreateRecordResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::operations::CreateRecordResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_record",
                 "/records",
             )
             .json(body)
-            .send()
-            .await?;
-        match response.status().as_u16() {
-            201 => Ok(crate::operations::CreateRecordResponse::Created(response.json()?)),
-            202 => {
-                Ok(crate::operations::CreateRecordResponse::Accepted(response.json()?))
-            }
-            204 => Ok(crate::operations::CreateRecordResponse::NoContent),
-            _ => Err(response.into_error()),
-        }
+            .receive(|response| match response.status().as_u16() {
+                201 => {
+                    Some(
+                        response
+                            .json()
+                            .map(crate::operations::CreateRecordResponse::Created),
+                    )
+                }
+                202 => {
+                    Some(
+                        response
+                            .json()
+                            .map(crate::operations::CreateRecordResponse::Accepted),
+                    )
+                }
+                204 => Some(Ok(crate::operations::CreateRecordResponse::NoContent)),
+                _ => None,
+            })
     }
 
     /// `GET /records/{id}` (operation `get_record`).
@@ -311,24 +313,18 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_record(
+    pub fn get_record(
         &self,
         id: &str,
-    ) -> Result<crate::types::RecordOrRef, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RecordOrRef> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_record",
                 "/records/{id}",
             )
             .path_param("id", id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// `GET /jobs/{status}` (operation `list_jobs_by_status`).
@@ -340,24 +336,18 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_jobs_by_status(
+    pub fn list_jobs_by_status(
         &self,
         status: &crate::types::JobStatus,
-    ) -> Result<crate::types::Drawing, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Drawing> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_jobs_by_status",
                 "/jobs/{status}",
             )
             .path_param("status", status)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Every item of [`Self::list_drf_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -415,24 +405,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_drf_items(
+    pub fn list_drf_items(
         &self,
         params: &crate::operations::ListDrfItemsParams,
-    ) -> Result<crate::types::DrfPage, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DrfPage> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_drf_items",
                 "/drf/items",
             )
             .query_opt("page_size", params.page_size.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Every item of [`Self::read_feed`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -483,21 +467,15 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_feed(
+    pub fn read_feed(
         &self,
         params: &crate::operations::ReadFeedParams,
-    ) -> Result<crate::types::FeedPage, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FeedPage> {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::GET, "read_feed", "/feed")
             .query_opt("cursor", params.cursor.as_ref())
             .query_opt("limit", params.limit.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Every item of [`Self::list_cases_by_skip`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -547,12 +525,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_cases_by_skip(
+    pub fn list_cases_by_skip(
         &self,
         params: &crate::operations::ListCasesBySkipParams,
-    ) -> Result<crate::types::SkipPage, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SkipPage> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_cases_by_skip",
@@ -560,12 +537,7 @@ impl Client {
             )
             .query_opt("skip", params.skip.as_ref())
             .query_opt("limit", params.limit.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -611,12 +583,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_rules(
+    pub fn find_rules(
         &self,
         params: &crate::operations::FindRulesParams,
-    ) -> Result<crate::types::FindPage, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindPage> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_rules",
@@ -624,12 +595,7 @@ impl Client {
             )
             .query_opt("page", params.page.as_ref())
             .query_opt("per_page", params.per_page.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// `POST /uploads` (operation `upload_file`).
@@ -639,12 +605,11 @@ impl Client {
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn upload_file(
+    pub fn upload_file(
         &self,
         body: &crate::types::Upload,
-    ) -> Result<String, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, String> {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::POST, "upload_file", "/uploads")
             .multipart(
                 clientgen_runtime::Multipart::new()
@@ -655,12 +620,7 @@ impl Client {
                     .json_opt("meta", body.meta.as_ref())
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(response.text())
+            .receive_text()
     }
 
     /// `POST /login` (operation `login`).
@@ -671,18 +631,12 @@ impl Client {
     ///
     /// - `Error::Status` when the server answers any status but 204.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn login(&self, body: &crate::types::Login) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn login(&self, body: &crate::types::Login) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::POST, "login", "/login")
             .security(&[])
             .form(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// `GET /blobs/{name}` (operation `get_blob`).
@@ -693,24 +647,18 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_blob(
+    pub fn get_blob(
         &self,
         name: &str,
-    ) -> Result<clientgen_runtime::ByteStream, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, clientgen_runtime::ByteStream> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_blob",
                 "/blobs/{name}",
             )
             .path_param("name", name)
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body),
-            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
-        }
+            .receive_stream()
     }
 
     /// `PUT /blobs/{name}` (operation `put_blob`).
@@ -723,9 +671,8 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn put_blob(&self, name: &str, body: &[u8]) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn put_blob(&self, name: &str, body: &[u8]) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "put_blob",
@@ -734,12 +681,7 @@ impl Client {
             .path_param("name", name)
             .security(&["apiKey"])
             .bytes("application/octet-stream", body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// `POST /notes` (operation `post_note`).
@@ -749,17 +691,11 @@ impl Client {
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn post_note(&self, body: Option<&str>) -> Result<String, Error> {
-        let response = self
-            .transport
+    pub fn post_note(&self, body: Option<&str>) -> clientgen_runtime::Call<'_, String> {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::POST, "post_note", "/notes")
             .text_opt("text/plain", body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(response.text())
+            .receive_text()
     }
 
     /// `POST /bulk` (operation `bulk_import`).
@@ -770,20 +706,17 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn bulk_import(
+    pub fn bulk_import(
         &self,
         body: &[crate::types::Record],
-    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::Reference>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<
+        '_,
+        clientgen_runtime::NdjsonStream<crate::types::Reference>,
+    > {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::POST, "bulk_import", "/bulk")
             .ndjson("application/x-ndjson", body)
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
-            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
-        }
+            .receive_ndjson_stream()
     }
 
     /// Every parameter style and location OpenAPI 3.0 defines.
@@ -796,14 +729,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn send_styles(
+    pub fn send_styles(
         &self,
         tags: &[String],
         color: &crate::types::Rgb,
         params: &crate::operations::SendStylesParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "send_styles",
@@ -905,11 +837,6 @@ impl Client {
                 false,
                 params.prefs.as_ref(),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 }

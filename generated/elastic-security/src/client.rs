@@ -214,32 +214,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn search_alerts(
+    pub fn search_alerts(
         &self,
         body: &crate::types::AlertsSearchRequest,
-    ) -> Result<crate::types::AlertsSearchResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::AlertsSearchResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "search_alerts",
                 "/api/detection_engine/signals/search",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Set the workflow status of alerts
@@ -258,32 +247,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn set_alerts_status(
+    pub fn set_alerts_status(
         &self,
         body: &crate::types::SetAlertsStatusRequest,
-    ) -> Result<crate::types::UpdateByQueryResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UpdateByQueryResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "set_alerts_status",
                 "/api/detection_engine/signals/status",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Add and remove alert tags
@@ -302,32 +280,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn set_alert_tags(
+    pub fn set_alert_tags(
         &self,
         body: &crate::types::SetAlertTagsRequest,
-    ) -> Result<crate::types::UpdateByQueryResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UpdateByQueryResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "set_alert_tags",
                 "/api/detection_engine/signals/tags",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Assign and unassign users on alerts
@@ -347,32 +314,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn set_alert_assignees(
+    pub fn set_alert_assignees(
         &self,
         body: &crate::types::SetAlertAssigneesRequest,
-    ) -> Result<crate::types::UpdateByQueryResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UpdateByQueryResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "set_alert_assignees",
                 "/api/detection_engine/signals/assignees",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 }
 
@@ -393,31 +349,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case(
+    pub fn create_case(
         &self,
         body: &crate::types::CaseCreate,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_case",
                 "/api/cases",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Delete cases
@@ -433,31 +378,20 @@ impl Client {
     ///   For 400, 401, 403 and 404 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_cases(
+    pub fn delete_cases(
         &self,
         params: &crate::operations::DeleteCasesParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_cases",
                 "/api/cases",
             )
             .query_each("ids", &params.ids)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_empty()
     }
 
     /// Update cases
@@ -475,31 +409,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_cases(
+    pub fn update_cases(
         &self,
         body: &crate::types::CasesUpdate,
-    ) -> Result<Vec<crate::types::Case>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Case>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "update_cases",
                 "/api/cases",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 | 409 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .declared_error::<crate::types::KibanaError>(409..=409)
+            .receive_json()
     }
 
     /// Every item of [`Self::find_cases`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -551,12 +475,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_cases(
+    pub fn find_cases(
         &self,
         params: &crate::operations::FindCasesParams,
-    ) -> Result<crate::types::FindCasesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindCasesResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_cases",
@@ -581,19 +504,9 @@ impl Client {
             .query_opt("sortOrder", params.sort_order.as_ref())
             .query_opt("status", params.status.as_ref())
             .query_each("tags", params.tags.as_deref().unwrap_or_default())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// List the tags used by cases
@@ -609,31 +522,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_tags(
+    pub fn get_case_tags(
         &self,
         params: &crate::operations::GetCaseTagsParams,
-    ) -> Result<Vec<String>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<String>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_tags",
                 "/api/cases/tags",
             )
             .query_each("owner", params.owner.as_deref().unwrap_or_default())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// List the users who opened cases
@@ -649,31 +551,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_reporters(
+    pub fn get_case_reporters(
         &self,
         params: &crate::operations::GetCaseReportersParams,
-    ) -> Result<Vec<crate::types::CaseUser>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::CaseUser>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_reporters",
                 "/api/cases/reporters",
             )
             .query_each("owner", params.owner.as_deref().unwrap_or_default())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Get case settings
@@ -691,31 +582,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_configuration(
+    pub fn get_case_configuration(
         &self,
         params: &crate::operations::GetCaseConfigurationParams,
-    ) -> Result<Vec<crate::types::CaseConfiguration>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::CaseConfiguration>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_configuration",
                 "/api/cases/configure",
             )
             .query_each("owner", params.owner.as_deref().unwrap_or_default())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Create case settings
@@ -733,31 +613,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn set_case_configuration(
+    pub fn set_case_configuration(
         &self,
         body: &crate::types::CaseConfigurationCreate,
-    ) -> Result<crate::types::CaseConfiguration, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseConfiguration> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "set_case_configuration",
                 "/api/cases/configure",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 | 409 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::KibanaError>(409..=409)
+            .receive_json()
     }
 
     /// Update case settings
@@ -776,13 +646,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case_configuration(
+    pub fn update_case_configuration(
         &self,
         configuration_id: &str,
         body: &crate::types::CaseConfigurationUpdate,
-    ) -> Result<crate::types::CaseConfiguration, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseConfiguration> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "update_case_configuration",
@@ -790,19 +659,10 @@ impl Client {
             )
             .path_param("configurationId", configuration_id)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403 | 409 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::KibanaError>(409..=409)
+            .receive_json()
     }
 
     /// Get a case
@@ -819,28 +679,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case(&self, case_id: &str) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    pub fn get_case(
+        &self,
+        case_id: &str,
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case",
                 "/api/cases/{caseId}",
             )
             .path_param("caseId", case_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// List the alerts attached to a case
@@ -857,31 +709,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_alerts(
+    pub fn get_case_alerts(
         &self,
         case_id: &str,
-    ) -> Result<Vec<crate::types::CaseAlert>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::CaseAlert>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_alerts",
                 "/api/cases/{caseId}/alerts",
             )
             .path_param("caseId", case_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Add a comment or an alert to a case
@@ -899,13 +740,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_case_comment(
+    pub fn add_case_comment(
         &self,
         case_id: &str,
         body: &crate::types::CaseCommentCreate,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "add_case_comment",
@@ -913,19 +753,9 @@ impl Client {
             )
             .path_param("caseId", case_id)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Delete all comments of a case
@@ -941,28 +771,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_comments(&self, case_id: &str) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_case_comments(
+        &self,
+        case_id: &str,
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case_comments",
                 "/api/cases/{caseId}/comments",
             )
             .path_param("caseId", case_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_empty()
     }
 
     /// Update a case comment
@@ -981,13 +803,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case_comment(
+    pub fn update_case_comment(
         &self,
         case_id: &str,
         body: &crate::types::CaseCommentUpdate,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "update_case_comment",
@@ -995,19 +816,10 @@ impl Client {
             )
             .path_param("caseId", case_id)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 | 409 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .declared_error::<crate::types::KibanaError>(409..=409)
+            .receive_json()
     }
 
     /// Attach a file to a case
@@ -1026,13 +838,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_case_file(
+    pub fn add_case_file(
         &self,
         case_id: &str,
         body: &crate::types::CaseFileForm,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "add_case_file",
@@ -1045,19 +856,9 @@ impl Client {
                     .text_opt("filename", body.filename.as_ref())
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::find_case_attachments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -1115,13 +916,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_case_attachments(
+    pub fn find_case_attachments(
         &self,
         case_id: &str,
         params: &crate::operations::FindCaseAttachmentsParams,
-    ) -> Result<crate::types::FindCaseAttachmentsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindCaseAttachmentsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_case_attachments",
@@ -1132,19 +932,9 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("perPage", params.per_page.as_ref())
             .query_opt("sortOrder", params.sort_order.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Add an attachment to a case
@@ -1165,13 +955,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case_attachment(
+    pub fn create_case_attachment(
         &self,
         case_id: &str,
         body: &crate::types::CaseAttachmentCreate,
-    ) -> Result<crate::types::CaseAttachment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseAttachment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_case_attachment",
@@ -1179,19 +968,9 @@ impl Client {
             )
             .path_param("caseId", case_id)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Delete every attachment of a case
@@ -1208,28 +987,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_attachments(&self, case_id: &str) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_case_attachments(
+        &self,
+        case_id: &str,
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case_attachments",
                 "/api/cases/{caseId}/attachments",
             )
             .path_param("caseId", case_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_empty()
     }
 
     /// Get a case attachment
@@ -1246,13 +1017,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_attachment(
+    pub fn get_case_attachment(
         &self,
         case_id: &str,
         attachment_id: &str,
-    ) -> Result<crate::types::CaseAttachment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseAttachment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_attachment",
@@ -1260,19 +1030,9 @@ impl Client {
             )
             .path_param("caseId", case_id)
             .path_param("attachmentId", attachment_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Delete a case attachment
@@ -1289,13 +1049,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_attachment(
+    pub fn delete_case_attachment(
         &self,
         case_id: &str,
         attachment_id: &str,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case_attachment",
@@ -1303,19 +1062,9 @@ impl Client {
             )
             .path_param("caseId", case_id)
             .path_param("attachmentId", attachment_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_empty()
     }
 
     /// Every item of [`Self::find_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -1370,13 +1119,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_case_comments(
+    pub fn find_case_comments(
         &self,
         case_id: &str,
         params: &crate::operations::FindCaseCommentsParams,
-    ) -> Result<crate::types::FindCaseCommentsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindCaseCommentsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_case_comments",
@@ -1386,19 +1134,9 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("perPage", params.per_page.as_ref())
             .query_opt("sortOrder", params.sort_order.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Get a case comment
@@ -1415,13 +1153,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_comment(
+    pub fn get_case_comment(
         &self,
         case_id: &str,
         comment_id: &str,
-    ) -> Result<crate::types::CaseComment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseComment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_comment",
@@ -1429,19 +1166,9 @@ impl Client {
             )
             .path_param("caseId", case_id)
             .path_param("commentId", comment_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Delete a case comment
@@ -1457,13 +1184,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_comment(
+    pub fn delete_case_comment(
         &self,
         case_id: &str,
         comment_id: &str,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case_comment",
@@ -1471,19 +1197,9 @@ impl Client {
             )
             .path_param("caseId", case_id)
             .path_param("commentId", comment_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_empty()
     }
 
     /// Every item of [`Self::find_case_user_actions`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -1540,13 +1256,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_case_user_actions(
+    pub fn find_case_user_actions(
         &self,
         case_id: &str,
         params: &crate::operations::FindCaseUserActionsParams,
-    ) -> Result<crate::types::FindCaseUserActionsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindCaseUserActionsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_case_user_actions",
@@ -1557,19 +1272,9 @@ impl Client {
             .query_opt("perPage", params.per_page.as_ref())
             .query_opt("sortOrder", params.sort_order.as_ref())
             .query_each("types", params.types.as_deref().unwrap_or_default())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 
     /// Push a case to an external system
@@ -1588,13 +1293,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn push_case(
+    pub fn push_case(
         &self,
         case_id: &str,
         connector_id: &str,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "push_case",
@@ -1602,19 +1306,9 @@ impl Client {
             )
             .path_param("caseId", case_id)
             .path_param("connectorId", connector_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(400..=401)
+            .declared_error::<crate::types::KibanaError>(403..=404)
+            .receive_json()
     }
 }
 
@@ -1636,12 +1330,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_rule(
+    pub fn read_rule(
         &self,
         params: &crate::operations::ReadRuleParams,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "read_rule",
@@ -1649,21 +1342,11 @@ impl Client {
             )
             .query_opt("id", params.id.as_ref())
             .query_opt("rule_id", params.rule_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Replace a detection rule
@@ -1682,33 +1365,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_rule(
+    pub fn update_rule(
         &self,
         body: &crate::types::RuleUpdateProps,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_rule",
                 "/api/detection_engine/rules",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Create a detection rule
@@ -1729,33 +1401,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_rule(
+    pub fn create_rule(
         &self,
         body: &crate::types::RuleCreateProps,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_rule",
                 "/api/detection_engine/rules",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Delete a detection rule
@@ -1773,12 +1434,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_rule(
+    pub fn delete_rule(
         &self,
         params: &crate::operations::DeleteRuleParams,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_rule",
@@ -1786,21 +1446,11 @@ impl Client {
             )
             .query_opt("id", params.id.as_ref())
             .query_opt("rule_id", params.rule_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Update some members of a detection rule
@@ -1818,33 +1468,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn patch_rule(
+    pub fn patch_rule(
         &self,
         body: &crate::types::RulePatchProps,
-    ) -> Result<crate::types::RuleResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "patch_rule",
                 "/api/detection_engine/rules",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::find_rules`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -1898,12 +1537,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_rules(
+    pub fn find_rules(
         &self,
         params: &crate::operations::FindRulesParams,
-    ) -> Result<crate::types::FindRulesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindRulesResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_rules",
@@ -1925,20 +1563,10 @@ impl Client {
                 "gap_auto_fill_scheduler_id",
                 params.gap_auto_fill_scheduler_id.as_ref(),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Apply an action to many detection rules
@@ -1959,13 +1587,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn perform_rules_bulk_action(
+    pub fn perform_rules_bulk_action(
         &self,
         params: &crate::operations::PerformRulesBulkActionParams,
         body: &crate::types::BulkActionRequest,
-    ) -> Result<crate::types::BulkActionResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::BulkActionResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "perform_rules_bulk_action",
@@ -1973,20 +1600,10 @@ impl Client {
             )
             .query_opt("dry_run", params.dry_run.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Import detection rules
@@ -2005,13 +1622,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_rules(
+    pub fn import_rules(
         &self,
         params: &crate::operations::ImportRulesParams,
         body: &crate::types::RulesImportForm,
-    ) -> Result<crate::types::RulesImportResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RulesImportResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "import_rules",
@@ -2029,20 +1645,10 @@ impl Client {
                     .file("file", &body.file)
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Export detection rules
@@ -2062,13 +1668,15 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn export_rules(
+    pub fn export_rules(
         &self,
         params: &crate::operations::ExportRulesParams,
         body: Option<&crate::types::RulesExportRequest>,
-    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::RulesExportLine>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<
+        '_,
+        clientgen_runtime::NdjsonStream<crate::types::RulesExportLine>,
+    > {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "export_rules",
@@ -2077,24 +1685,10 @@ impl Client {
             .query_opt("exclude_export_details", params.exclude_export_details.as_ref())
             .query_opt("file_name", params.file_name.as_ref())
             .json_opt(body)
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
-            clientgen_runtime::Streaming::Failure(response) => {
-                Err(
-                    match response.status().as_u16() {
-                        400 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        401 | 403 => {
-                            response.into_declared_error::<crate::types::KibanaError>()
-                        }
-                        _ => response.into_error(),
-                    },
-                )
-            }
-        }
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_ndjson_stream()
     }
 
     /// Get the status of Elastic prebuilt rules and timelines
@@ -2111,29 +1705,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_prebuilt_rules_status(
+    pub fn read_prebuilt_rules_status(
         &self,
-    ) -> Result<crate::types::PrebuiltRulesStatus, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::PrebuiltRulesStatus> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "read_prebuilt_rules_status",
                 "/api/detection_engine/rules/prepackaged/_status",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Install and update Elastic prebuilt rules and timelines
@@ -2151,29 +1734,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn install_prebuilt_rules(
+    pub fn install_prebuilt_rules(
         &self,
-    ) -> Result<crate::types::PrebuiltRulesInstallResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::PrebuiltRulesInstallResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "install_prebuilt_rules",
                 "/api/detection_engine/rules/prepackaged",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// List detection rule tags
@@ -2190,27 +1762,16 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_rule_tags(&self) -> Result<Vec<String>, Error> {
-        let response = self
-            .transport
+    pub fn read_rule_tags(&self) -> clientgen_runtime::Call<'_, Vec<String>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "read_rule_tags",
                 "/api/detection_engine/tags",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Preview a rule's alerts
@@ -2230,13 +1791,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn preview_rule(
+    pub fn preview_rule(
         &self,
         params: &crate::operations::PreviewRuleParams,
         body: &crate::types::RulePreviewRequest,
-    ) -> Result<crate::types::RulePreviewResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RulePreviewResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "preview_rule",
@@ -2244,20 +1804,10 @@ impl Client {
             )
             .query_opt("enable_logged_requests", params.enable_logged_requests.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 }
 
@@ -2279,12 +1829,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_exception_list(
+    pub fn read_exception_list(
         &self,
         params: &crate::operations::ReadExceptionListParams,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "read_exception_list",
@@ -2293,21 +1842,11 @@ impl Client {
             .query_opt("id", params.id.as_ref())
             .query_opt("list_id", params.list_id.as_ref())
             .query_opt("namespace_type", params.namespace_type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Replace an exception list
@@ -2325,33 +1864,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_exception_list(
+    pub fn update_exception_list(
         &self,
         body: &crate::types::ExceptionListUpdate,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_exception_list",
                 "/api/exception_lists",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Create an exception list
@@ -2369,33 +1897,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_exception_list(
+    pub fn create_exception_list(
         &self,
         body: &crate::types::ExceptionListCreate,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_exception_list",
                 "/api/exception_lists",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Delete an exception list
@@ -2413,12 +1930,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_exception_list(
+    pub fn delete_exception_list(
         &self,
         params: &crate::operations::DeleteExceptionListParams,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_exception_list",
@@ -2427,21 +1943,11 @@ impl Client {
             .query_opt("id", params.id.as_ref())
             .query_opt("list_id", params.list_id.as_ref())
             .query_opt("namespace_type", params.namespace_type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::find_exception_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -2495,12 +2001,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_exception_lists(
+    pub fn find_exception_lists(
         &self,
         params: &crate::operations::FindExceptionListsParams,
-    ) -> Result<crate::types::FindExceptionListsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindExceptionListsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_exception_lists",
@@ -2515,20 +2020,10 @@ impl Client {
             .query_opt("per_page", params.per_page.as_ref())
             .query_opt("sort_field", params.sort_field.as_ref())
             .query_opt("sort_order", params.sort_order.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Duplicate an exception list
@@ -2547,12 +2042,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn duplicate_exception_list(
+    pub fn duplicate_exception_list(
         &self,
         params: &crate::operations::DuplicateExceptionListParams,
-    ) -> Result<crate::types::ExceptionList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "duplicate_exception_list",
@@ -2561,23 +2055,11 @@ impl Client {
             .query("list_id", &params.list_id)
             .query("namespace_type", &params.namespace_type)
             .query("include_expired_exceptions", &params.include_expired_exceptions)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404..=405 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=405)
+            .receive_json()
     }
 
     /// Export an exception list
@@ -2596,15 +2078,14 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn export_exception_list(
+    pub fn export_exception_list(
         &self,
         params: &crate::operations::ExportExceptionListParams,
-    ) -> Result<
+    ) -> clientgen_runtime::Call<
+        '_,
         clientgen_runtime::NdjsonStream<crate::types::ExceptionListExportLine>,
-        Error,
     > {
-        let response = self
-            .transport
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "export_exception_list",
@@ -2614,27 +2095,11 @@ impl Client {
             .query("list_id", &params.list_id)
             .query("namespace_type", &params.namespace_type)
             .query("include_expired_exceptions", &params.include_expired_exceptions)
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
-            clientgen_runtime::Streaming::Failure(response) => {
-                Err(
-                    match response.status().as_u16() {
-                        400 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        401 | 403 => {
-                            response.into_declared_error::<crate::types::KibanaError>()
-                        }
-                        404 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        _ => response.into_error(),
-                    },
-                )
-            }
-        }
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_ndjson_stream()
     }
 
     /// Import exception lists
@@ -2654,13 +2119,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_exception_lists(
+    pub fn import_exception_lists(
         &self,
         params: &crate::operations::ImportExceptionListsParams,
         body: &crate::types::ExceptionListsImportForm,
-    ) -> Result<crate::types::ExceptionListsImportResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionListsImportResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "import_exception_lists",
@@ -2678,20 +2142,10 @@ impl Client {
                     .file("file", &body.file)
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Count an exception list's items by operating system
@@ -2710,12 +2164,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_exception_list_summary(
+    pub fn read_exception_list_summary(
         &self,
         params: &crate::operations::ReadExceptionListSummaryParams,
-    ) -> Result<crate::types::ExceptionListSummary, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionListSummary> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "read_exception_list_summary",
@@ -2725,21 +2178,11 @@ impl Client {
             .query_opt("list_id", params.list_id.as_ref())
             .query_opt("namespace_type", params.namespace_type.as_ref())
             .query_opt("filter", params.filter.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Get an exception list item
@@ -2757,12 +2200,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_exception_list_item(
+    pub fn read_exception_list_item(
         &self,
         params: &crate::operations::ReadExceptionListItemParams,
-    ) -> Result<crate::types::ExceptionListItem, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionListItem> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "read_exception_list_item",
@@ -2771,21 +2213,11 @@ impl Client {
             .query_opt("id", params.id.as_ref())
             .query_opt("item_id", params.item_id.as_ref())
             .query_opt("namespace_type", params.namespace_type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Replace an exception list item
@@ -2803,33 +2235,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_exception_list_item(
+    pub fn update_exception_list_item(
         &self,
         body: &crate::types::ExceptionListItemUpdate,
-    ) -> Result<crate::types::ExceptionListItem, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionListItem> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_exception_list_item",
                 "/api/exception_lists/items",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Create an exception list item
@@ -2848,35 +2269,23 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_exception_list_item(
+    pub fn create_exception_list_item(
         &self,
         body: &crate::types::ExceptionListItemCreate,
-    ) -> Result<crate::types::ExceptionListItem, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionListItem> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_exception_list_item",
                 "/api/exception_lists/items",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Delete an exception list item
@@ -2894,12 +2303,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_exception_list_item(
+    pub fn delete_exception_list_item(
         &self,
         params: &crate::operations::DeleteExceptionListItemParams,
-    ) -> Result<crate::types::ExceptionListItem, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ExceptionListItem> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_exception_list_item",
@@ -2908,21 +2316,11 @@ impl Client {
             .query_opt("id", params.id.as_ref())
             .query_opt("item_id", params.item_id.as_ref())
             .query_opt("namespace_type", params.namespace_type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::find_exception_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -2976,12 +2374,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_exception_list_items(
+    pub fn find_exception_list_items(
         &self,
         params: &crate::operations::FindExceptionListItemsParams,
-    ) -> Result<crate::types::FindExceptionListItemsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindExceptionListItemsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_exception_list_items",
@@ -2998,21 +2395,11 @@ impl Client {
             .query_opt("per_page", params.per_page.as_ref())
             .query_opt("sort_field", params.sort_field.as_ref())
             .query_opt("sort_order", params.sort_order.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 }
 
@@ -3034,12 +2421,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_timeline(
+    pub fn get_timeline(
         &self,
         params: &crate::operations::GetTimelineParams,
-    ) -> Result<crate::types::GetTimelineResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::GetTimelineResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_timeline",
@@ -3047,21 +2433,11 @@ impl Client {
             )
             .query_opt("id", params.id.as_ref())
             .query_opt("template_timeline_id", params.template_timeline_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Create a timeline or timeline template
@@ -3081,33 +2457,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_timeline(
+    pub fn create_timeline(
         &self,
         body: &crate::types::TimelineCreate,
-    ) -> Result<crate::types::PersistTimelineResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::PersistTimelineResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_timeline",
                 "/api/timeline",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    405 => response.into_declared_error::<crate::types::TimelineError>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::TimelineError>(405..=405)
+            .receive_json()
     }
 
     /// Delete timelines or timeline templates
@@ -3126,32 +2491,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_timelines(
+    pub fn delete_timelines(
         &self,
         body: &crate::types::TimelinesDelete,
-    ) -> Result<crate::types::DeleteTimelinesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DeleteTimelinesResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_timelines",
                 "/api/timeline",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Update a timeline
@@ -3170,33 +2524,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn patch_timeline(
+    pub fn patch_timeline(
         &self,
         body: &crate::types::TimelinePatch,
-    ) -> Result<crate::types::PersistTimelineResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::PersistTimelineResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "patch_timeline",
                 "/api/timeline",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    405 => response.into_declared_error::<crate::types::TimelineError>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::TimelineError>(405..=405)
+            .receive_json()
     }
 
     /// Every item of [`Self::find_timelines`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -3251,12 +2594,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_timelines(
+    pub fn find_timelines(
         &self,
         params: &crate::operations::FindTimelinesParams,
-    ) -> Result<crate::types::FindTimelinesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindTimelinesResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_timelines",
@@ -3270,20 +2612,10 @@ impl Client {
             .query_opt("page_index", params.page_index.as_ref())
             .query_opt("search", params.search.as_ref())
             .query_opt("status", params.status.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Import timelines
@@ -3301,12 +2633,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_timelines(
+    pub fn import_timelines(
         &self,
         body: &crate::types::TimelinesImportForm,
-    ) -> Result<crate::types::ImportTimelinesResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ImportTimelinesResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "import_timelines",
@@ -3318,21 +2649,11 @@ impl Client {
                     .text_opt("isImmutable", body.is_immutable.as_ref())
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Export timelines
@@ -3351,13 +2672,15 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn export_timelines(
+    pub fn export_timelines(
         &self,
         params: &crate::operations::ExportTimelinesParams,
         body: &crate::types::TimelinesExportRequest,
-    ) -> Result<clientgen_runtime::NdjsonStream<crate::types::ExportedTimeline>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<
+        '_,
+        clientgen_runtime::NdjsonStream<crate::types::ExportedTimeline>,
+    > {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "export_timelines",
@@ -3365,24 +2688,10 @@ impl Client {
             )
             .query("file_name", &params.file_name)
             .json(body)
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body.ndjson()),
-            clientgen_runtime::Streaming::Failure(response) => {
-                Err(
-                    match response.status().as_u16() {
-                        400 => {
-                            response.into_declared_error::<crate::types::ErrorResponse>()
-                        }
-                        401 | 403 => {
-                            response.into_declared_error::<crate::types::KibanaError>()
-                        }
-                        _ => response.into_error(),
-                    },
-                )
-            }
-        }
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_ndjson_stream()
     }
 
     /// Resolve a timeline or timeline template
@@ -3402,12 +2711,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn resolve_timeline(
+    pub fn resolve_timeline(
         &self,
         params: &crate::operations::ResolveTimelineParams,
-    ) -> Result<crate::types::ResolveTimelineResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ResolveTimelineResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "resolve_timeline",
@@ -3415,21 +2723,11 @@ impl Client {
             )
             .query_opt("id", params.id.as_ref())
             .query_opt("template_timeline_id", params.template_timeline_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Copy a timeline or timeline template
@@ -3449,13 +2747,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn copy_timeline(
+    pub fn copy_timeline(
         &self,
         params: &crate::operations::CopyTimelineParams,
         body: &crate::types::TimelineCopy,
-    ) -> Result<crate::types::PersistTimelineResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::PersistTimelineResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "copy_timeline",
@@ -3463,21 +2760,11 @@ impl Client {
             )
             .header("elastic-api-version", &params.elastic_api_version)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Mark or unmark a timeline as a favorite
@@ -3498,31 +2785,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn persist_timeline_favorite(
+    pub fn persist_timeline_favorite(
         &self,
         body: &crate::types::TimelineFavoriteRequest,
-    ) -> Result<crate::types::PersistFavoriteResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::PersistFavoriteResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "persist_timeline_favorite",
                 "/api/timeline/_favorite",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 => response.into_declared_error::<crate::types::KibanaError>(),
-                    403 => response.into_declared_error::<crate::types::TimelineError>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::TimelineError>(403..=403)
+            .receive_json()
     }
 
     /// Get notes
@@ -3541,12 +2818,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_notes(
+    pub fn get_notes(
         &self,
         params: &crate::operations::GetNotesParams,
-    ) -> Result<crate::types::GetNotesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::GetNotesResponse> {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::GET, "get_notes", "/api/note")
             .query_each(
                 "documentIds",
@@ -3564,20 +2840,10 @@ impl Client {
             .query_opt("filter", params.filter.as_ref())
             .query_opt("createdByFilter", params.created_by_filter.as_ref())
             .query_opt("associatedFilter", params.associated_filter.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Delete notes
@@ -3595,32 +2861,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_notes(
+    pub fn delete_notes(
         &self,
         body: &crate::types::DeleteNotesRequest,
-    ) -> Result<crate::types::DeleteNotesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DeleteNotesResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_notes",
                 "/api/note",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Add or update a note
@@ -3639,32 +2894,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn persist_note(
+    pub fn persist_note(
         &self,
         body: &crate::types::PersistNoteRequest,
-    ) -> Result<crate::types::PersistNoteResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::PersistNoteResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "persist_note",
                 "/api/note",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Pin or unpin an event on a timeline
@@ -3682,32 +2926,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn persist_pinned_event(
+    pub fn persist_pinned_event(
         &self,
         body: &crate::types::PersistPinnedEventRequest,
-    ) -> Result<crate::types::PersistPinnedEventResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::PersistPinnedEventResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "persist_pinned_event",
                 "/api/pinned_event",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 }
 
@@ -3729,28 +2962,19 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_list_index(&self) -> Result<crate::types::ListIndexStatus, Error> {
-        let response = self
-            .transport
+    pub fn read_list_index(
+        &self,
+    ) -> clientgen_runtime::Call<'_, crate::types::ListIndexStatus> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "read_list_index",
                 "/api/lists/index",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Create the value list data streams
@@ -3770,29 +2994,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_list_index(&self) -> Result<crate::types::Acknowledged, Error> {
-        let response = self
-            .transport
+    pub fn create_list_index(
+        &self,
+    ) -> clientgen_runtime::Call<'_, crate::types::Acknowledged> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_list_index",
                 "/api/lists/index",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Get a value list
@@ -3809,29 +3024,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_list(
+    pub fn read_list(
         &self,
         params: &crate::operations::ReadListParams,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::List> {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::GET, "read_list", "/api/lists")
             .query("id", &params.id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Replace a value list
@@ -3849,33 +3053,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_list(
+    pub fn update_list(
         &self,
         body: &crate::types::ListUpdate,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::List> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_list",
                 "/api/lists",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Create a value list
@@ -3893,33 +3086,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_list(
+    pub fn create_list(
         &self,
         body: &crate::types::ListCreate,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::List> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_list",
                 "/api/lists",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Delete a value list
@@ -3938,12 +3120,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_list(
+    pub fn delete_list(
         &self,
         params: &crate::operations::DeleteListParams,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::List> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_list",
@@ -3952,23 +3133,12 @@ impl Client {
             .query("id", &params.id)
             .query_opt("deleteReferences", params.delete_references.as_ref())
             .query_opt("ignoreReferences", params.ignore_references.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Update some members of a value list
@@ -3986,33 +3156,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn patch_list(
+    pub fn patch_list(
         &self,
         body: &crate::types::ListPatch,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::List> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "patch_list",
                 "/api/lists",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::find_lists`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -4066,12 +3225,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_lists(
+    pub fn find_lists(
         &self,
         params: &crate::operations::FindListsParams,
-    ) -> Result<crate::types::FindListsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindListsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_lists",
@@ -4083,20 +3241,10 @@ impl Client {
             .query_opt("sort_order", params.sort_order.as_ref())
             .query_opt("cursor", params.cursor.as_ref())
             .query_opt("filter", params.filter.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Get value list items
@@ -4115,12 +3263,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn read_list_item(
+    pub fn read_list_item(
         &self,
         params: &crate::operations::ReadListItemParams,
-    ) -> Result<crate::types::ListItemOrItems, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ListItemOrItems> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "read_list_item",
@@ -4129,21 +3276,11 @@ impl Client {
             .query_opt("id", params.id.as_ref())
             .query_opt("list_id", params.list_id.as_ref())
             .query_opt("value", params.value.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Replace a value list item
@@ -4160,33 +3297,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_list_item(
+    pub fn update_list_item(
         &self,
         body: &crate::types::ListItemUpdate,
-    ) -> Result<crate::types::ListItem, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ListItem> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_list_item",
                 "/api/lists/items",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Create a value list item
@@ -4203,35 +3329,23 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_list_item(
+    pub fn create_list_item(
         &self,
         body: &crate::types::ListItemCreate,
-    ) -> Result<crate::types::ListItem, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ListItem> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_list_item",
                 "/api/lists/items",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 | 409 => {
-                        response.into_declared_error::<crate::types::ErrorResponse>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Delete value list items
@@ -4250,12 +3364,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_list_item(
+    pub fn delete_list_item(
         &self,
         params: &crate::operations::DeleteListItemParams,
-    ) -> Result<crate::types::ListItemOrItems, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ListItemOrItems> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_list_item",
@@ -4265,21 +3378,11 @@ impl Client {
             .query_opt("list_id", params.list_id.as_ref())
             .query_opt("value", params.value.as_ref())
             .query_opt("refresh", params.refresh.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Change members of a value list item
@@ -4298,33 +3401,22 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn patch_list_item(
+    pub fn patch_list_item(
         &self,
         body: &crate::types::ListItemPatch,
-    ) -> Result<crate::types::ListItem, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ListItem> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "patch_list_item",
                 "/api/lists/items",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::find_list_items`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -4377,12 +3469,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn find_list_items(
+    pub fn find_list_items(
         &self,
         params: &crate::operations::FindListItemsParams,
-    ) -> Result<crate::types::FindListItemsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::FindListItemsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "find_list_items",
@@ -4395,20 +3486,10 @@ impl Client {
             .query_opt("sort_order", params.sort_order.as_ref())
             .query_opt("cursor", params.cursor.as_ref())
             .query_opt("filter", params.filter.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .receive_json()
     }
 
     /// Import value list items from a file
@@ -4427,13 +3508,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_list_items(
+    pub fn import_list_items(
         &self,
         params: &crate::operations::ImportListItemsParams,
         body: &crate::types::ListItemsImportForm,
-    ) -> Result<crate::types::List, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::List> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "import_list_items",
@@ -4449,21 +3529,11 @@ impl Client {
                     .file("file", &body.file)
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    409 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(409..=409)
+            .receive_json()
     }
 
     /// Export the values of a value list
@@ -4480,32 +3550,21 @@ impl Client {
     ///   For 401 and 403 the body is decoded as `types::KibanaError`: `StatusError::declared::<types::KibanaError>()` returns it.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn export_list_items(
+    pub fn export_list_items(
         &self,
         params: &crate::operations::ExportListItemsParams,
-    ) -> Result<String, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, String> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "export_list_items",
                 "/api/lists/items/_export",
             )
             .query("list_id", &params.list_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::KibanaError>()
-                    }
-                    404 => response.into_declared_error::<crate::types::ErrorResponse>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(response.text())
+            .declared_error::<crate::types::ErrorResponse>(400..=400)
+            .declared_error::<crate::types::KibanaError>(401..=401)
+            .declared_error::<crate::types::KibanaError>(403..=403)
+            .declared_error::<crate::types::ErrorResponse>(404..=404)
+            .receive_text()
     }
 }

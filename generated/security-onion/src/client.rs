@@ -222,12 +222,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_access_token(
+    pub fn create_access_token(
         &self,
         body: &crate::types::TokenRequest,
-    ) -> Result<crate::types::AccessTokenResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::AccessTokenResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_access_token",
@@ -235,19 +234,9 @@ impl Client {
             )
             .security(&["clientBasic"])
             .form(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400..=401 | 500 => {
-                        response.into_declared_error::<crate::types::OAuthError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::OAuthError>(400..=401)
+            .declared_error::<crate::types::OAuthError>(500..=500)
+            .receive_json()
     }
 }
 
@@ -269,13 +258,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case(
+    pub fn update_case(
         &self,
         params: &crate::operations::UpdateCaseParams,
         body: &crate::types::Case,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_case",
@@ -284,12 +272,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Create a case
@@ -307,13 +290,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case(
+    pub fn create_case(
         &self,
         params: &crate::operations::CreateCaseParams,
         body: &crate::types::Case,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_case",
@@ -322,12 +304,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a case
@@ -345,13 +322,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case(
+    pub fn get_case(
         &self,
         id: &str,
         params: &crate::operations::GetCaseParams,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case",
@@ -360,12 +336,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Update a case comment
@@ -382,13 +353,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case_comment(
+    pub fn update_case_comment(
         &self,
         params: &crate::operations::UpdateCaseCommentParams,
         body: &crate::types::Comment,
-    ) -> Result<crate::types::Comment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Comment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_case_comment",
@@ -397,12 +367,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Add a comment to a case
@@ -420,13 +385,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case_comment(
+    pub fn create_case_comment(
         &self,
         params: &crate::operations::CreateCaseCommentParams,
         body: &crate::types::Comment,
-    ) -> Result<crate::types::Comment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Comment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_case_comment",
@@ -435,12 +399,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List the comments of a case
@@ -459,13 +418,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_comments(
+    pub fn list_case_comments(
         &self,
         id: &str,
         params: &crate::operations::ListCaseCommentsParams,
-    ) -> Result<Vec<crate::types::Comment>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Comment>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_case_comments",
@@ -474,12 +432,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Delete a case comment
@@ -496,13 +449,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_comment(
+    pub fn delete_case_comment(
         &self,
         id: &str,
         params: &crate::operations::DeleteCaseCommentParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case_comment",
@@ -511,12 +463,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Attach events to a case
@@ -536,13 +483,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn attach_case_events(
+    pub fn attach_case_events(
         &self,
         params: &crate::operations::AttachCaseEventsParams,
         body: &crate::types::AttachEventCriteria,
-    ) -> Result<crate::types::BulkResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::BulkResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "attach_case_events",
@@ -551,12 +497,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List the related events of a case
@@ -575,13 +516,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_events(
+    pub fn list_case_events(
         &self,
         id: &str,
         params: &crate::operations::ListCaseEventsParams,
-    ) -> Result<Vec<crate::types::RelatedEvent>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::RelatedEvent>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_case_events",
@@ -590,12 +530,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Detach a related event
@@ -612,13 +547,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_event(
+    pub fn delete_case_event(
         &self,
         id: &str,
         params: &crate::operations::DeleteCaseEventParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case_event",
@@ -627,12 +561,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Update a case artifact
@@ -649,13 +578,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case_artifact(
+    pub fn update_case_artifact(
         &self,
         params: &crate::operations::UpdateCaseArtifactParams,
         body: &crate::types::Artifact,
-    ) -> Result<crate::types::Artifact, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Artifact> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_case_artifact",
@@ -664,12 +592,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Add an observable to a case
@@ -688,13 +611,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case_artifact(
+    pub fn create_case_artifact(
         &self,
         params: &crate::operations::CreateCaseArtifactParams,
         body: &crate::types::Artifact,
-    ) -> Result<crate::types::Artifact, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Artifact> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_case_artifact",
@@ -703,12 +625,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Attach a file to a case
@@ -728,13 +645,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn upload_case_artifact(
+    pub fn upload_case_artifact(
         &self,
         params: &crate::operations::UploadCaseArtifactParams,
         body: &crate::types::ArtifactUpload,
-    ) -> Result<crate::types::Artifact, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Artifact> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "upload_case_artifact",
@@ -748,12 +664,7 @@ impl Client {
                     .file("attachment", &body.attachment)
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List the artifacts of a case
@@ -772,13 +683,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_artifacts(
+    pub fn list_case_artifacts(
         &self,
         group_type_or_id: &crate::types::ArtifactGroupType,
         params: &crate::operations::ListCaseArtifactsParams,
-    ) -> Result<Vec<crate::types::Artifact>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Artifact>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_case_artifacts",
@@ -788,12 +698,7 @@ impl Client {
             .security(&["oauth"])
             .query("id", &params.id)
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Delete a case artifact
@@ -810,13 +715,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_artifact(
+    pub fn delete_case_artifact(
         &self,
         group_type_or_id: &str,
         params: &crate::operations::DeleteCaseArtifactParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case_artifact",
@@ -825,12 +729,7 @@ impl Client {
             .path_param("groupTypeOrId", group_type_or_id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Download an attached file
@@ -848,13 +747,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn download_case_artifact(
+    pub fn download_case_artifact(
         &self,
         id: &str,
         params: &crate::operations::DownloadCaseArtifactParams,
-    ) -> Result<clientgen_runtime::ByteStream, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, clientgen_runtime::ByteStream> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "download_case_artifact",
@@ -863,12 +761,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body),
-            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
-        }
+            .receive_stream()
     }
 
     /// Get the history of a case
@@ -887,13 +780,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_history(
+    pub fn get_case_history(
         &self,
         id: &str,
         params: &crate::operations::GetCaseHistoryParams,
-    ) -> Result<Vec<crate::types::CaseHistoryEntry>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::CaseHistoryEntry>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_history",
@@ -902,12 +794,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -928,12 +815,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_api_clients(
+    pub fn list_api_clients(
         &self,
         params: &crate::operations::ListApiClientsParams,
-    ) -> Result<Vec<crate::types::ApiClient>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::ApiClient>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_api_clients",
@@ -941,12 +827,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Create an API client
@@ -964,13 +845,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_api_client(
+    pub fn create_api_client(
         &self,
         params: &crate::operations::CreateApiClientParams,
         body: &crate::types::ApiClient,
-    ) -> Result<crate::types::ApiClient, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ApiClient> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_api_client",
@@ -979,12 +859,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Update an API client
@@ -1002,14 +877,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_api_client(
+    pub fn update_api_client(
         &self,
         id: &str,
         params: &crate::operations::UpdateApiClientParams,
         body: &crate::types::ApiClient,
-    ) -> Result<crate::types::ApiClient, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ApiClient> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_api_client",
@@ -1019,12 +893,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Delete an API client
@@ -1041,13 +910,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_api_client(
+    pub fn delete_api_client(
         &self,
         id: &str,
         params: &crate::operations::DeleteApiClientParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_api_client",
@@ -1056,12 +924,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Grant a permission to an API client
@@ -1079,15 +942,14 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_api_client_permission(
+    pub fn add_api_client_permission(
         &self,
         id: &str,
         resource: &str,
         privilege: &str,
         params: &crate::operations::AddApiClientPermissionParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "add_api_client_permission",
@@ -1098,12 +960,7 @@ impl Client {
             .path_param("privilege", privilege)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Revoke a permission from an API client
@@ -1120,15 +977,14 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn remove_api_client_permission(
+    pub fn remove_api_client_permission(
         &self,
         id: &str,
         resource: &str,
         privilege: &str,
         params: &crate::operations::RemoveApiClientPermissionParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "remove_api_client_permission",
@@ -1139,12 +995,7 @@ impl Client {
             .path_param("privilege", privilege)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Regenerate an API client's secret
@@ -1164,13 +1015,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn regenerate_api_client_secret(
+    pub fn regenerate_api_client_secret(
         &self,
         id: &str,
         params: &crate::operations::RegenerateApiClientSecretParams,
-    ) -> Result<crate::types::ApiClient, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ApiClient> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "regenerate_api_client_secret",
@@ -1179,12 +1029,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -1207,12 +1052,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_config_settings(
+    pub fn list_config_settings(
         &self,
         params: &crate::operations::ListConfigSettingsParams,
-    ) -> Result<Vec<crate::types::Setting>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Setting>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_config_settings",
@@ -1221,12 +1065,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("advanced", params.advanced.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Change a configuration setting
@@ -1245,13 +1084,12 @@ impl Client {
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_config_setting(
+    pub fn update_config_setting(
         &self,
         params: &crate::operations::UpdateConfigSettingParams,
         body: &crate::types::Setting,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_config_setting",
@@ -1260,12 +1098,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Reset a configuration setting to its default
@@ -1283,13 +1116,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_config_setting(
+    pub fn delete_config_setting(
         &self,
         id: &str,
         params: &crate::operations::DeleteConfigSettingParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_config_setting",
@@ -1298,12 +1130,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Reset a configuration setting on one node
@@ -1320,14 +1147,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_node_config_setting(
+    pub fn delete_node_config_setting(
         &self,
         id: &str,
         minion: &str,
         params: &crate::operations::DeleteNodeConfigSettingParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_node_config_setting",
@@ -1337,12 +1163,7 @@ impl Client {
             .path_param("minion", minion)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Apply configuration changes to the grid
@@ -1360,12 +1181,11 @@ impl Client {
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn sync_config(
+    pub fn sync_config(
         &self,
         params: &crate::operations::SyncConfigParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "sync_config",
@@ -1373,12 +1193,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 }
 
@@ -1401,13 +1216,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_detection(
+    pub fn update_detection(
         &self,
         params: &crate::operations::UpdateDetectionParams,
         body: &crate::types::Detection,
-    ) -> Result<crate::operations::UpdateDetectionResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::operations::UpdateDetectionResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_detection",
@@ -1416,26 +1230,34 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        match response.status().as_u16() {
-            200 => Ok(crate::operations::UpdateDetectionResponse::Ok(response.json()?)),
-            205 => {
-                Ok(
-                    crate::operations::UpdateDetectionResponse::ResetContent(
-                        response.json()?,
-                    ),
-                )
-            }
-            206 => {
-                Ok(
-                    crate::operations::UpdateDetectionResponse::PartialContent(
-                        response.json()?,
-                    ),
-                )
-            }
-            _ => Err(response.into_error()),
-        }
+            .receive(|response| match response.status().as_u16() {
+                200 => {
+                    Some(
+                        response
+                            .json()
+                            .map(crate::operations::UpdateDetectionResponse::Ok),
+                    )
+                }
+                205 => {
+                    Some(
+                        response
+                            .json()
+                            .map(
+                                crate::operations::UpdateDetectionResponse::ResetContent,
+                            ),
+                    )
+                }
+                206 => {
+                    Some(
+                        response
+                            .json()
+                            .map(
+                                crate::operations::UpdateDetectionResponse::PartialContent,
+                            ),
+                    )
+                }
+                _ => None,
+            })
     }
 
     /// Create a detection
@@ -1455,13 +1277,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_detection(
+    pub fn create_detection(
         &self,
         params: &crate::operations::CreateDetectionParams,
         body: &crate::types::Detection,
-    ) -> Result<crate::operations::CreateDetectionResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::operations::CreateDetectionResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_detection",
@@ -1470,19 +1291,25 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        match response.status().as_u16() {
-            200 => Ok(crate::operations::CreateDetectionResponse::Ok(response.json()?)),
-            205 => {
-                Ok(
-                    crate::operations::CreateDetectionResponse::ResetContent(
-                        response.json()?,
-                    ),
-                )
-            }
-            _ => Err(response.into_error()),
-        }
+            .receive(|response| match response.status().as_u16() {
+                200 => {
+                    Some(
+                        response
+                            .json()
+                            .map(crate::operations::CreateDetectionResponse::Ok),
+                    )
+                }
+                205 => {
+                    Some(
+                        response
+                            .json()
+                            .map(
+                                crate::operations::CreateDetectionResponse::ResetContent,
+                            ),
+                    )
+                }
+                _ => None,
+            })
     }
 
     /// Get a detection
@@ -1500,13 +1327,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_detection(
+    pub fn get_detection(
         &self,
         id: &str,
         params: &crate::operations::GetDetectionParams,
-    ) -> Result<crate::types::Detection, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Detection> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_detection",
@@ -1515,12 +1341,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Delete a detection
@@ -1537,13 +1358,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_detection(
+    pub fn delete_detection(
         &self,
         id: &str,
         params: &crate::operations::DeleteDetectionParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_detection",
@@ -1552,12 +1372,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Get a detection by public id
@@ -1576,13 +1391,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_detection_by_public_id(
+    pub fn get_detection_by_public_id(
         &self,
         id: &str,
         params: &crate::operations::GetDetectionByPublicIdParams,
-    ) -> Result<crate::types::Detection, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Detection> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_detection_by_public_id",
@@ -1591,12 +1405,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Enable, disable or delete detections in bulk
@@ -1616,14 +1425,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn bulk_update_detections(
+    pub fn bulk_update_detections(
         &self,
         new_status: &crate::types::BulkAction,
         params: &crate::operations::BulkUpdateDetectionsParams,
         body: &crate::types::BulkOperation,
-    ) -> Result<crate::operations::BulkUpdateDetectionsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::operations::BulkUpdateDetectionsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "bulk_update_detections",
@@ -1633,21 +1441,25 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        match response.status().as_u16() {
-            200 => {
-                Ok(crate::operations::BulkUpdateDetectionsResponse::Ok(response.json()?))
-            }
-            202 => {
-                Ok(
-                    crate::operations::BulkUpdateDetectionsResponse::Accepted(
-                        response.json()?,
-                    ),
-                )
-            }
-            _ => Err(response.into_error()),
-        }
+            .receive(|response| match response.status().as_u16() {
+                200 => {
+                    Some(
+                        response
+                            .json()
+                            .map(crate::operations::BulkUpdateDetectionsResponse::Ok),
+                    )
+                }
+                202 => {
+                    Some(
+                        response
+                            .json()
+                            .map(
+                                crate::operations::BulkUpdateDetectionsResponse::Accepted,
+                            ),
+                    )
+                }
+                _ => None,
+            })
     }
 
     /// Duplicate a detection
@@ -1665,13 +1477,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn duplicate_detection(
+    pub fn duplicate_detection(
         &self,
         id: &str,
         params: &crate::operations::DuplicateDetectionParams,
-    ) -> Result<crate::types::Detection, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Detection> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "duplicate_detection",
@@ -1680,12 +1491,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get the history of a detection
@@ -1704,13 +1510,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_detection_history(
+    pub fn get_detection_history(
         &self,
         id: &str,
         params: &crate::operations::GetDetectionHistoryParams,
-    ) -> Result<Vec<crate::types::DetectionHistoryEntry>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::DetectionHistoryEntry>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_detection_history",
@@ -1719,12 +1524,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List the comments of a detection
@@ -1742,13 +1542,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_detection_comments(
+    pub fn list_detection_comments(
         &self,
         id: &str,
         params: &crate::operations::ListDetectionCommentsParams,
-    ) -> Result<Vec<crate::types::DetectionComment>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::DetectionComment>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_detection_comments",
@@ -1757,12 +1556,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Comment on a detection
@@ -1780,14 +1574,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_detection_comment(
+    pub fn create_detection_comment(
         &self,
         id: &str,
         params: &crate::operations::CreateDetectionCommentParams,
         body: &crate::types::DetectionComment,
-    ) -> Result<crate::types::DetectionComment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DetectionComment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_detection_comment",
@@ -1797,12 +1590,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a detection comment
@@ -1820,13 +1608,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_detection_comment(
+    pub fn get_detection_comment(
         &self,
         id: &str,
         params: &crate::operations::GetDetectionCommentParams,
-    ) -> Result<crate::types::DetectionComment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DetectionComment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_detection_comment",
@@ -1835,12 +1622,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Update a detection comment
@@ -1858,14 +1640,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_detection_comment(
+    pub fn update_detection_comment(
         &self,
         id: &str,
         params: &crate::operations::UpdateDetectionCommentParams,
         body: &crate::types::DetectionComment,
-    ) -> Result<crate::types::DetectionComment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DetectionComment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_detection_comment",
@@ -1875,12 +1656,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Delete a detection comment
@@ -1897,13 +1673,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_detection_comment(
+    pub fn delete_detection_comment(
         &self,
         id: &str,
         params: &crate::operations::DeleteDetectionCommentParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_detection_comment",
@@ -1912,12 +1687,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Update the note of an override
@@ -1935,15 +1705,14 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_detection_override_note(
+    pub fn update_detection_override_note(
         &self,
         id: &str,
         override_index: i64,
         params: &crate::operations::UpdateDetectionOverrideNoteParams,
         body: &crate::types::OverrideNote,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_detection_override_note",
@@ -1954,12 +1723,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Convert a Sigma rule to a query
@@ -1978,13 +1742,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn convert_detection(
+    pub fn convert_detection(
         &self,
         params: &crate::operations::ConvertDetectionParams,
         body: &crate::types::Detection,
-    ) -> Result<crate::types::ConvertedQuery, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ConvertedQuery> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "convert_detection",
@@ -1993,12 +1756,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Synchronise detection engines
@@ -2016,14 +1774,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn sync_detections(
+    pub fn sync_detections(
         &self,
         engine: &crate::types::SyncEngine,
         r#type: &crate::types::SyncType,
         params: &crate::operations::SyncDetectionsParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "sync_detections",
@@ -2033,12 +1790,7 @@ impl Client {
             .path_param("type", r#type)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Generate a public id
@@ -2057,13 +1809,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn generate_detection_public_id(
+    pub fn generate_detection_public_id(
         &self,
         engine: &crate::types::DetectionEngine,
         params: &crate::operations::GenerateDetectionPublicIdParams,
-    ) -> Result<crate::types::GeneratedPublicId, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::GeneratedPublicId> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "generate_detection_public_id",
@@ -2072,12 +1823,7 @@ impl Client {
             .path_param("engine", engine)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -2103,12 +1849,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn search_events(
+    pub fn search_events(
         &self,
         params: &crate::operations::SearchEventsParams,
-    ) -> Result<crate::types::EventSearchResults, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EventSearchResults> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "search_events",
@@ -2123,12 +1868,7 @@ impl Client {
             .query("eventLimit", &params.event_limit)
             .query_opt("searchAfter", params.search_after.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Acknowledge or escalate events
@@ -2146,13 +1886,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn acknowledge_events(
+    pub fn acknowledge_events(
         &self,
         params: &crate::operations::AcknowledgeEventsParams,
         body: &crate::types::EventAckCriteria,
-    ) -> Result<crate::types::EventUpdateResults, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EventUpdateResults> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "acknowledge_events",
@@ -2161,12 +1900,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -2187,12 +1921,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_grid_nodes(
+    pub fn list_grid_nodes(
         &self,
         params: &crate::operations::ListGridNodesParams,
-    ) -> Result<Vec<crate::types::Node>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Node>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_grid_nodes",
@@ -2200,12 +1933,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get the grid's overall status
@@ -2224,12 +1952,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_grid_status(
+    pub fn get_grid_status(
         &self,
         params: &crate::operations::GetGridStatusParams,
-    ) -> Result<crate::types::GridStatusSummary, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::GridStatusSummary> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_grid_status",
@@ -2237,12 +1964,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List grid membership requests
@@ -2260,12 +1982,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_grid_members(
+    pub fn list_grid_members(
         &self,
         params: &crate::operations::ListGridMembersParams,
-    ) -> Result<Vec<crate::types::GridMember>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::GridMember>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_grid_members",
@@ -2273,12 +1994,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Act on a grid member
@@ -2296,14 +2012,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn manage_grid_member(
+    pub fn manage_grid_member(
         &self,
         id: &str,
         operation: &crate::types::GridMemberOperation,
         params: &crate::operations::ManageGridMemberParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "manage_grid_member",
@@ -2313,12 +2028,7 @@ impl Client {
             .path_param("operation", operation)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Import a file on a grid member
@@ -2335,14 +2045,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn import_to_grid_member(
+    pub fn import_to_grid_member(
         &self,
         id: &str,
         params: &crate::operations::ImportToGridMemberParams,
         body: &crate::types::GridImportUpload,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "import_to_grid_member",
@@ -2356,12 +2065,7 @@ impl Client {
                     .file("attachment", &body.attachment)
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 }
 
@@ -2384,12 +2088,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_info(
+    pub fn get_info(
         &self,
         params: &crate::operations::GetInfoParams,
-    ) -> Result<crate::types::Info, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Info> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_info",
@@ -2397,12 +2100,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -2423,13 +2121,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_job(
+    pub fn update_job(
         &self,
         params: &crate::operations::UpdateJobParams,
         body: &crate::types::Job,
-    ) -> Result<crate::types::Job, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Job> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_job",
@@ -2438,12 +2135,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Create a PCAP job
@@ -2461,13 +2153,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_job(
+    pub fn create_job(
         &self,
         params: &crate::operations::CreateJobParams,
         body: &crate::types::Job,
-    ) -> Result<crate::types::Job, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Job> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_job",
@@ -2476,12 +2167,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a job
@@ -2499,13 +2185,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_job(
+    pub fn get_job(
         &self,
         job_id: i64,
         params: &crate::operations::GetJobParams,
-    ) -> Result<crate::types::Job, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Job> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_job",
@@ -2514,12 +2199,7 @@ impl Client {
             .path_param("jobId", &job_id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Delete a job
@@ -2536,13 +2216,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_job(
+    pub fn delete_job(
         &self,
         job_id: i64,
         params: &crate::operations::DeleteJobParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_job",
@@ -2551,12 +2230,7 @@ impl Client {
             .path_param("jobId", &job_id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Create a PCAP job from a network event
@@ -2574,12 +2248,11 @@ impl Client {
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_job_from_event(
+    pub fn create_job_from_event(
         &self,
         params: &crate::operations::CreateJobFromEventParams,
-    ) -> Result<String, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, String> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "create_job_from_event",
@@ -2590,12 +2263,7 @@ impl Client {
             .query_opt("esid", params.esid.as_ref())
             .query_opt("ncid", params.ncid.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(response.text())
+            .receive_text()
     }
 
     /// List jobs
@@ -2613,12 +2281,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_jobs(
+    pub fn list_jobs(
         &self,
         params: &crate::operations::ListJobsParams,
-    ) -> Result<Vec<crate::types::Job>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Job>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_jobs",
@@ -2628,12 +2295,7 @@ impl Client {
             .query_opt("kind", params.kind.as_ref())
             .query_opt("parameters", params.parameters.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List the packets of a job
@@ -2652,13 +2314,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_job_packets(
+    pub fn list_job_packets(
         &self,
         job_id: i64,
         params: &crate::operations::ListJobPacketsParams,
-    ) -> Result<Vec<crate::types::Packet>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Packet>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_job_packets",
@@ -2671,12 +2332,7 @@ impl Client {
             .query_opt("unwrap", params.unwrap.as_ref())
             .query_opt("excludeErrors", params.exclude_errors.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Download a job's PCAP
@@ -2694,13 +2350,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn download_job_pcap(
+    pub fn download_job_pcap(
         &self,
         job_id: i64,
         params: &crate::operations::DownloadJobPcapParams,
-    ) -> Result<clientgen_runtime::ByteStream, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, clientgen_runtime::ByteStream> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "download_job_pcap",
@@ -2711,12 +2366,7 @@ impl Client {
             .query_opt("ext", params.ext.as_ref())
             .query("unwrap", &params.unwrap)
             .query_opt("gridId", params.grid_id.as_ref())
-            .send_streaming()
-            .await?;
-        match response {
-            clientgen_runtime::Streaming::Success(body) => Ok(body),
-            clientgen_runtime::Streaming::Failure(response) => Err(response.into_error()),
-        }
+            .receive_stream()
     }
 }
 
@@ -2738,13 +2388,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_playbook(
+    pub fn get_playbook(
         &self,
         id: &str,
         params: &crate::operations::GetPlaybookParams,
-    ) -> Result<crate::types::Playbook, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Playbook> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_playbook",
@@ -2753,12 +2402,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List the playbooks of a detection
@@ -2778,13 +2422,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_detection_playbooks(
+    pub fn list_detection_playbooks(
         &self,
         id: &str,
         params: &crate::operations::ListDetectionPlaybooksParams,
-    ) -> Result<Vec<crate::types::Playbook>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Playbook>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_detection_playbooks",
@@ -2793,12 +2436,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List the playbooks for an alert
@@ -2818,13 +2456,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_event_playbooks(
+    pub fn list_event_playbooks(
         &self,
         id: &str,
         params: &crate::operations::ListEventPlaybooksParams,
-    ) -> Result<Vec<crate::types::Playbook>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::Playbook>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_event_playbooks",
@@ -2833,12 +2470,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -2861,12 +2493,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_active_queries(
+    pub fn list_active_queries(
         &self,
         params: &crate::operations::ListActiveQueriesParams,
-    ) -> Result<Vec<crate::types::QueryTask>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::QueryTask>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_active_queries",
@@ -2875,12 +2506,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("filter", params.filter.as_ref())
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Cancel a running query
@@ -2899,13 +2525,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn cancel_query(
+    pub fn cancel_query(
         &self,
         query_id: &str,
         params: &crate::operations::CancelQueryParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "cancel_query",
@@ -2914,12 +2539,7 @@ impl Client {
             .path_param("queryId", query_id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Resolve IP addresses to names
@@ -2939,13 +2559,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn reverse_lookup(
+    pub fn reverse_lookup(
         &self,
         params: &crate::operations::ReverseLookupParams,
         body: &Vec<String>,
-    ) -> Result<std::collections::BTreeMap<String, Vec<String>>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, std::collections::BTreeMap<String, Vec<String>>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "reverse_lookup",
@@ -2954,12 +2573,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -2980,12 +2594,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_users(
+    pub fn list_users(
         &self,
         params: &crate::operations::ListUsersParams,
-    ) -> Result<Vec<crate::types::User>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::User>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_users",
@@ -2993,12 +2606,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Create a user
@@ -3015,13 +2623,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_user(
+    pub fn create_user(
         &self,
         params: &crate::operations::CreateUserParams,
         body: &crate::types::User,
-    ) -> Result<crate::types::User, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::User> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_user",
@@ -3030,12 +2637,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Update a user
@@ -3053,14 +2655,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_user(
+    pub fn update_user(
         &self,
         id: &str,
         params: &crate::operations::UpdateUserParams,
         body: &crate::types::User,
-    ) -> Result<crate::types::User, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::User> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_user",
@@ -3070,12 +2671,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Delete a user
@@ -3092,13 +2688,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_user(
+    pub fn delete_user(
         &self,
         id: &str,
         params: &crate::operations::DeleteUserParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_user",
@@ -3107,12 +2702,7 @@ impl Client {
             .path_param("id", id)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Enable or disable a user
@@ -3129,14 +2719,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn toggle_user(
+    pub fn toggle_user(
         &self,
         id: &str,
         toggle: &crate::types::UserToggle,
         params: &crate::operations::ToggleUserParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "toggle_user",
@@ -3146,12 +2735,7 @@ impl Client {
             .path_param("toggle", toggle)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Reset a user's password
@@ -3168,14 +2752,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn reset_user_password(
+    pub fn reset_user_password(
         &self,
         id: &str,
         params: &crate::operations::ResetUserPasswordParams,
         body: &crate::types::PasswordReset,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "reset_user_password",
@@ -3185,12 +2768,7 @@ impl Client {
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Grant a role to a user
@@ -3207,14 +2785,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_user_role(
+    pub fn add_user_role(
         &self,
         id: &str,
         role: &str,
         params: &crate::operations::AddUserRoleParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "add_user_role",
@@ -3224,12 +2801,7 @@ impl Client {
             .path_param("role", role)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Revoke a role from a user
@@ -3246,14 +2818,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn remove_user_role(
+    pub fn remove_user_role(
         &self,
         id: &str,
         role: &str,
         params: &crate::operations::RemoveUserRoleParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "remove_user_role",
@@ -3263,12 +2834,7 @@ impl Client {
             .path_param("role", role)
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// Synchronise users to the grid
@@ -3285,12 +2851,11 @@ impl Client {
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn sync_users(
+    pub fn sync_users(
         &self,
         params: &crate::operations::SyncUsersParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "sync_users",
@@ -3298,12 +2863,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        Ok(())
+            .receive_empty()
     }
 
     /// List roles
@@ -3320,12 +2880,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_roles(
+    pub fn list_roles(
         &self,
         params: &crate::operations::ListRolesParams,
-    ) -> Result<Vec<String>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<String>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_roles",
@@ -3333,12 +2892,7 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List permissions
@@ -3356,12 +2910,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_permissions(
+    pub fn list_permissions(
         &self,
         params: &crate::operations::ListPermissionsParams,
-    ) -> Result<Vec<String>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<String>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_permissions",
@@ -3369,11 +2922,6 @@ impl Client {
             )
             .security(&["oauth"])
             .query_opt("gridId", params.grid_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }

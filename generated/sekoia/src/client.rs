@@ -221,12 +221,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_alerts(
+    pub fn list_alerts(
         &self,
         params: &crate::operations::ListAlertsParams,
-    ) -> Result<crate::types::AlertList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::AlertList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_alerts",
@@ -292,19 +291,9 @@ impl Client {
             .query_opt("with_count", params.with_count.as_ref())
             .query_opt("stix", params.stix.as_ref())
             .query_opt("cases", params.cases.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 
     /// Get an alert
@@ -322,13 +311,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_alert(
+    pub fn get_alert(
         &self,
         uuid: &str,
         params: &crate::operations::GetAlertParams,
-    ) -> Result<crate::types::Alert, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Alert> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_alert",
@@ -337,19 +325,9 @@ impl Client {
             .path_param("uuid", uuid)
             .query_opt("stix", params.stix.as_ref())
             .query_opt("cases", params.cases.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Update an alert
@@ -366,13 +344,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_alert(
+    pub fn update_alert(
         &self,
         uuid: &str,
         body: &crate::types::AlertUpdate,
-    ) -> Result<crate::types::Alert, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Alert> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "update_alert",
@@ -380,19 +357,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Trigger a workflow action on an alert
@@ -410,13 +377,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_alert_workflow(
+    pub fn update_alert_workflow(
         &self,
         uuid: &str,
         body: &crate::types::AlertWorkflowUpdate,
-    ) -> Result<crate::types::AlertWorkflowActions, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::AlertWorkflowActions> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "update_alert_workflow",
@@ -424,19 +390,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// List the comments of an alert
@@ -453,31 +409,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_alert_comments(
+    pub fn list_alert_comments(
         &self,
         uuid: &str,
-    ) -> Result<crate::types::CommentList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CommentList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_alert_comments",
                 "/sic/alerts/{uuid}/comments",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Comment on an alert
@@ -494,13 +439,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_alert_comment(
+    pub fn create_alert_comment(
         &self,
         uuid: &str,
         body: &crate::types::CommentCreate,
-    ) -> Result<crate::types::Comment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Comment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_alert_comment",
@@ -508,19 +452,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Activate a countermeasure
@@ -538,13 +472,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn activate_countermeasure(
+    pub fn activate_countermeasure(
         &self,
         cm_uuid: &str,
         body: &crate::types::CountermeasureDecision,
-    ) -> Result<crate::types::Countermeasure, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Countermeasure> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "activate_countermeasure",
@@ -552,19 +485,9 @@ impl Client {
             )
             .path_param("cm_uuid", cm_uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Deny a countermeasure
@@ -582,13 +505,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn deny_countermeasure(
+    pub fn deny_countermeasure(
         &self,
         cm_uuid: &str,
         body: &crate::types::CountermeasureDecision,
-    ) -> Result<crate::types::Countermeasure, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Countermeasure> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "deny_countermeasure",
@@ -596,19 +518,9 @@ impl Client {
             )
             .path_param("cm_uuid", cm_uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 }
 
@@ -629,29 +541,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn validate_api_key(
+    pub fn validate_api_key(
         &self,
-    ) -> Result<crate::types::ApiKeyValidation, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ApiKeyValidation> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "validate_api_key",
                 "/apiauth/auth/validate",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 }
 
@@ -710,12 +611,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_cases(
+    pub fn list_cases(
         &self,
         params: &crate::operations::ListCasesParams,
-    ) -> Result<crate::types::CaseList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseList> {
+        self.transport
             .request(clientgen_runtime::reqwest::Method::GET, "list_cases", "/sic/cases")
             .query_opt("match[community_uuid]", params.match_community_uuid.as_ref())
             .query_opt("match[status_uuid]", params.match_status_uuid.as_ref())
@@ -728,19 +628,9 @@ impl Client {
             .query_opt("offset", params.offset.as_ref())
             .query_opt("sort", params.sort.as_ref())
             .query_opt("direction", params.direction.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 
     /// Create a case
@@ -756,31 +646,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case(
+    pub fn create_case(
         &self,
         body: &crate::types::CaseCreate,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_case",
                 "/sic/cases",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 
     /// Get a case
@@ -797,13 +676,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case(
+    pub fn get_case(
         &self,
         uuid: &str,
         params: &crate::operations::GetCaseParams,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case",
@@ -812,19 +690,9 @@ impl Client {
             .path_param("uuid", uuid)
             .query_opt("community_uuid", params.community_uuid.as_ref())
             .query_opt("render", params.render.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Delete a case
@@ -840,28 +708,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case(&self, uuid: &str) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_case(&self, uuid: &str) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case",
                 "/sic/cases/{uuid}",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_empty()
     }
 
     /// Update a case
@@ -878,13 +735,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case(
+    pub fn update_case(
         &self,
         uuid: &str,
         body: &crate::types::CaseUpdate,
-    ) -> Result<crate::types::Case, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Case> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "update_case",
@@ -892,19 +748,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::list_case_comments`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -963,13 +809,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_comments(
+    pub fn list_case_comments(
         &self,
         uuid: &str,
         params: &crate::operations::ListCaseCommentsParams,
-    ) -> Result<crate::types::CaseCommentList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseCommentList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_case_comments",
@@ -982,19 +827,9 @@ impl Client {
             .query_opt("offset", params.offset.as_ref())
             .query_opt("sort", params.sort.as_ref())
             .query_opt("direction", params.direction.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Comment on a case
@@ -1011,13 +846,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_case_comment(
+    pub fn create_case_comment(
         &self,
         uuid: &str,
         body: &crate::types::CaseCommentCreate,
-    ) -> Result<crate::types::CaseComment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseComment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_case_comment",
@@ -1025,19 +859,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Get a comment of a case
@@ -1054,13 +878,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_comment(
+    pub fn get_case_comment(
         &self,
         uuid: &str,
         comment_uuid: &str,
-    ) -> Result<crate::types::CaseComment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseComment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_comment",
@@ -1068,19 +891,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .path_param("comment_uuid", comment_uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Delete a comment of a case
@@ -1096,13 +909,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_case_comment(
+    pub fn delete_case_comment(
         &self,
         uuid: &str,
         comment_uuid: &str,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_case_comment",
@@ -1110,19 +922,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .path_param("comment_uuid", comment_uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_empty()
     }
 
     /// Edit a comment of a case
@@ -1139,14 +941,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case_comment(
+    pub fn update_case_comment(
         &self,
         uuid: &str,
         comment_uuid: &str,
         body: &crate::types::CaseCommentCreate,
-    ) -> Result<crate::types::CaseComment, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseComment> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "update_case_comment",
@@ -1155,19 +956,9 @@ impl Client {
             .path_param("uuid", uuid)
             .path_param("comment_uuid", comment_uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// List the alerts of a case
@@ -1184,31 +975,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_alerts(
+    pub fn list_case_alerts(
         &self,
         uuid: &str,
-    ) -> Result<crate::types::CaseAlertList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseAlertList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_case_alerts",
                 "/sic/cases/{uuid}/alerts",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Replace the alerts of a case
@@ -1227,13 +1007,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn replace_case_alerts(
+    pub fn replace_case_alerts(
         &self,
         uuid: &str,
         body: &crate::types::CaseAlerts,
-    ) -> Result<crate::types::CaseAlertsResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseAlertsResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "replace_case_alerts",
@@ -1241,19 +1020,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Attach alerts to a case
@@ -1270,13 +1039,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_case_alerts(
+    pub fn add_case_alerts(
         &self,
         uuid: &str,
         body: &crate::types::CaseAlerts,
-    ) -> Result<crate::types::CaseAlertsResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseAlertsResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "add_case_alerts",
@@ -1284,19 +1052,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Add events to a case
@@ -1313,13 +1071,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_case_events(
+    pub fn add_case_events(
         &self,
         uuid: &str,
         body: &crate::types::CaseEvents,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "add_case_events",
@@ -1327,19 +1084,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_empty()
     }
 
     /// Remove an event from a case
@@ -1355,13 +1102,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn remove_case_event(
+    pub fn remove_case_event(
         &self,
         uuid: &str,
         event_id: uuid::Uuid,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "remove_case_event",
@@ -1369,19 +1115,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .path_param("event_id", &event_id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_empty()
     }
 
     /// Every item of [`Self::list_case_tags`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -1436,12 +1172,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_tags(
+    pub fn list_case_tags(
         &self,
         params: &crate::operations::ListCaseTagsParams,
-    ) -> Result<crate::types::CaseTagList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseTagList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_case_tags",
@@ -1450,19 +1185,9 @@ impl Client {
             .query_opt("limit", params.limit.as_ref())
             .query_opt("offset", params.offset.as_ref())
             .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 }
 
@@ -1484,31 +1209,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_community(
+    pub fn get_community(
         &self,
         uuid: &str,
-    ) -> Result<crate::types::Community, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Community> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_community",
                 "/communities/{uuid}",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 }
 
@@ -1529,28 +1243,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_intake(&self, uuid: &str) -> Result<crate::types::Intake, Error> {
-        let response = self
-            .transport
+    pub fn get_intake(
+        &self,
+        uuid: &str,
+    ) -> clientgen_runtime::Call<'_, crate::types::Intake> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_intake",
                 "/sic/conf/intakes/{uuid}",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Get an entity
@@ -1567,28 +1273,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_entity(&self, uuid: &str) -> Result<crate::types::Entity, Error> {
-        let response = self
-            .transport
+    pub fn get_entity(
+        &self,
+        uuid: &str,
+    ) -> clientgen_runtime::Call<'_, crate::types::Entity> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_entity",
                 "/sic/conf/entities/{uuid}",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Get a custom status
@@ -1605,31 +1303,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_custom_status(
+    pub fn get_custom_status(
         &self,
         uuid: uuid::Uuid,
-    ) -> Result<crate::types::CustomStatus, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CustomStatus> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_custom_status",
                 "/sic/custom_statuses/{uuid}",
             )
             .path_param("uuid", &uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Get a custom priority
@@ -1646,31 +1333,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_custom_priority(
+    pub fn get_custom_priority(
         &self,
         uuid: uuid::Uuid,
-    ) -> Result<crate::types::CustomPriority, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CustomPriority> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_custom_priority",
                 "/sic/custom_priorities/{uuid}",
             )
             .path_param("uuid", &uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Get a custom verdict
@@ -1687,31 +1363,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_custom_verdict(
+    pub fn get_custom_verdict(
         &self,
         uuid: uuid::Uuid,
-    ) -> Result<crate::types::CustomVerdict, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CustomVerdict> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_custom_verdict",
                 "/sic/custom_verdicts/{uuid}",
             )
             .path_param("uuid", &uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Get a kill chain stage
@@ -1729,31 +1394,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_kill_chain_stage(
+    pub fn get_kill_chain_stage(
         &self,
         uuid: &str,
-    ) -> Result<crate::types::KillChainStage, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::KillChainStage> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_kill_chain_stage",
                 "/sic/kill-chains/{uuid}",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 }
 
@@ -1823,31 +1477,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_event_search_job(
+    pub fn create_event_search_job(
         &self,
         body: &crate::types::EventSearchJobCreate,
-    ) -> Result<crate::types::EventSearchJob, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EventSearchJob> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_event_search_job",
                 "/sic/conf/events/search/jobs",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 
     /// Get an event search job
@@ -1865,31 +1508,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job(
+    pub fn get_event_search_job(
         &self,
         uuid: &str,
-    ) -> Result<crate::types::EventSearchJob, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EventSearchJob> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_event_search_job",
                 "/sic/conf/events/search/jobs/{uuid}",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::get_event_search_job_events`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -1949,13 +1581,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job_events(
+    pub fn get_event_search_job_events(
         &self,
         uuid: &str,
         params: &crate::operations::GetEventSearchJobEventsParams,
-    ) -> Result<crate::types::EventList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EventList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_event_search_job_events",
@@ -1964,19 +1595,9 @@ impl Client {
             .path_param("uuid", uuid)
             .query_opt("limit", params.limit.as_ref())
             .query_opt("offset", params.offset.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::get_event_search_job_fields`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -2035,13 +1656,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_event_search_job_fields(
+    pub fn get_event_search_job_fields(
         &self,
         uuid: &str,
         params: &crate::operations::GetEventSearchJobFieldsParams,
-    ) -> Result<crate::types::EventSearchJobFieldList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EventSearchJobFieldList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_event_search_job_fields",
@@ -2050,19 +1670,9 @@ impl Client {
             .path_param("uuid", uuid)
             .query_opt("limit", params.limit.as_ref())
             .query_opt("offset", params.offset.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 }
 
@@ -2083,31 +1693,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_invitation(
+    pub fn create_invitation(
         &self,
         body: &crate::types::InvitationCreate,
-    ) -> Result<crate::types::Invitation, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Invitation> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_invitation",
                 "/invitations",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 }
 
@@ -2168,12 +1767,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_rules(
+    pub fn list_rules(
         &self,
         params: &crate::operations::ListRulesParams,
-    ) -> Result<crate::types::RuleList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_rules",
@@ -2184,19 +1782,9 @@ impl Client {
             .query_opt("offset", params.offset.as_ref())
             .query_opt("page", params.page.as_ref())
             .query_opt("sort", params.sort.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 
     /// Create a rule
@@ -2213,31 +1801,20 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_rule(
+    pub fn create_rule(
         &self,
         body: &crate::types::RuleCreate,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Rule> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_rule",
                 "/sic/conf/rules-catalog/rules",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=403)
+            .receive_json()
     }
 
     /// Get a rule
@@ -2254,28 +1831,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule(&self, uuid: &str) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
+    pub fn get_rule(
+        &self,
+        uuid: &str,
+    ) -> clientgen_runtime::Call<'_, crate::types::Rule> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_rule",
                 "/sic/conf/rules-catalog/rules/{uuid}",
             )
             .path_param("uuid", uuid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Update a rule
@@ -2293,13 +1862,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_rule(
+    pub fn update_rule(
         &self,
         uuid: &str,
         body: &crate::types::RuleCreate,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Rule> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_rule",
@@ -2307,19 +1875,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Delete a rule
@@ -2336,13 +1894,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_rule(
+    pub fn delete_rule(
         &self,
         uuid: &str,
         params: &crate::operations::DeleteRuleParams,
-    ) -> Result<(), Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_rule",
@@ -2350,19 +1907,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_empty()
     }
 
     /// Enable a rule
@@ -2379,13 +1926,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn enable_rule(
+    pub fn enable_rule(
         &self,
         uuid: &str,
         params: &crate::operations::EnableRuleParams,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Rule> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "enable_rule",
@@ -2393,19 +1939,9 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 
     /// Disable a rule
@@ -2422,13 +1958,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn disable_rule(
+    pub fn disable_rule(
         &self,
         uuid: &str,
         params: &crate::operations::DisableRuleParams,
-    ) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Rule> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "disable_rule",
@@ -2436,18 +1971,8 @@ impl Client {
             )
             .path_param("uuid", uuid)
             .query_opt("community_uuid", params.community_uuid.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::ErrorBody>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ErrorBody>(401..=401)
+            .declared_error::<crate::types::ErrorBody>(403..=404)
+            .receive_json()
     }
 }

@@ -232,12 +232,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_categories(
+    pub fn list_categories(
         &self,
         params: &crate::operations::ListCategoriesParams,
-    ) -> Result<crate::types::CategoryList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CategoryList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_categories",
@@ -248,22 +247,10 @@ impl Client {
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("name", params.name.as_ref())
             .query_opt("source", params.source.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get a category
@@ -280,28 +267,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_category(&self, pk: i64) -> Result<crate::types::Category, Error> {
-        let response = self
-            .transport
+    pub fn get_category(
+        &self,
+        pk: i64,
+    ) -> clientgen_runtime::Call<'_, crate::types::Category> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_category",
                 "/rest/rules/category/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Enable a category in a ruleset
@@ -319,13 +298,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn enable_category(
+    pub fn enable_category(
         &self,
         pk: i64,
         body: &crate::types::RulesetAction,
-    ) -> Result<crate::types::EnableResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EnableResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "enable_category",
@@ -333,22 +311,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Disable a category in a ruleset
@@ -366,13 +332,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn disable_category(
+    pub fn disable_category(
         &self,
         pk: i64,
         body: &crate::types::RulesetAction,
-    ) -> Result<crate::types::DisableResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DisableResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "disable_category",
@@ -380,22 +345,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 }
 
@@ -467,12 +420,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_alerts_tail(
+    pub fn get_alerts_tail(
         &self,
         params: &crate::operations::GetAlertsTailParams,
-    ) -> Result<crate::types::EveEventList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EveEventList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_alerts_tail",
@@ -487,20 +439,11 @@ impl Client {
             .query_opt("alert", params.alert.as_ref())
             .query_opt("stamus", params.stamus.as_ref())
             .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::EsRequestError>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Every item of [`Self::get_events_tail`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -569,12 +512,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_events_tail(
+    pub fn get_events_tail(
         &self,
         params: &crate::operations::GetEventsTailParams,
-    ) -> Result<crate::types::EveEventList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EveEventList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_events_tail",
@@ -586,20 +528,11 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("page_size", params.page_size.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::EsRequestError>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Count alerts
@@ -617,12 +550,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_alerts_count(
+    pub fn get_alerts_count(
         &self,
         params: &crate::operations::GetAlertsCountParams,
-    ) -> Result<crate::types::AlertsCount, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::AlertsCount> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_alerts_count",
@@ -636,22 +568,11 @@ impl Client {
             .query_opt("alert", params.alert.as_ref())
             .query_opt("stamus", params.stamus.as_ref())
             .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Get the top values of a field
@@ -670,12 +591,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_field_stats(
+    pub fn get_field_stats(
         &self,
         params: &crate::operations::GetFieldStatsParams,
-    ) -> Result<Vec<crate::types::EsBucket>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::EsBucket>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_field_stats",
@@ -692,20 +612,11 @@ impl Client {
             .query_opt("alert", params.alert.as_ref())
             .query_opt("stamus", params.stamus.as_ref())
             .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::EsRequestError>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Get the top values of several fields
@@ -724,12 +635,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_fields_stats(
+    pub fn get_fields_stats(
         &self,
         params: &crate::operations::GetFieldsStatsParams,
-    ) -> Result<crate::types::EsFieldsStats, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EsFieldsStats> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_fields_stats",
@@ -745,20 +655,11 @@ impl Client {
             .query_opt("alert", params.alert.as_ref())
             .query_opt("stamus", params.stamus.as_ref())
             .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::EsRequestError>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Get the alert timeline
@@ -775,12 +676,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_timeline(
+    pub fn get_timeline(
         &self,
         params: &crate::operations::GetTimelineParams,
-    ) -> Result<crate::types::EsTimeline, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EsTimeline> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_timeline",
@@ -795,19 +695,10 @@ impl Client {
             .query_opt("alert", params.alert.as_ref())
             .query_opt("stamus", params.stamus.as_ref())
             .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Get the rules that fired most
@@ -825,12 +716,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_top_rules(
+    pub fn get_top_rules(
         &self,
         params: &crate::operations::GetTopRulesParams,
-    ) -> Result<Vec<crate::types::EsTopRule>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::EsTopRule>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_top_rules",
@@ -845,20 +735,11 @@ impl Client {
             .query_opt("alert", params.alert.as_ref())
             .query_opt("stamus", params.stamus.as_ref())
             .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::EsRequestError>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Count alerts per rule
@@ -876,12 +757,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule_hit_counts(
+    pub fn get_rule_hit_counts(
         &self,
         params: &crate::operations::GetRuleHitCountsParams,
-    ) -> Result<crate::types::EsRuleHits, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EsRuleHits> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_rule_hit_counts",
@@ -891,20 +771,11 @@ impl Client {
             .query_opt("qfilter", params.qfilter.as_ref())
             .query_opt("from_date", params.from_date.as_ref())
             .query_opt("to_date", params.to_date.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::EsRequestError>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Count the alerts of a rule per probe
@@ -921,12 +792,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule_hits_per_probe(
+    pub fn get_rule_hits_per_probe(
         &self,
         params: &crate::operations::GetRuleHitsPerProbeParams,
-    ) -> Result<crate::types::EsRuleProbeHits, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EsRuleProbeHits> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_rule_hits_per_probe",
@@ -938,20 +808,11 @@ impl Client {
             .query_opt("alert", params.alert.as_ref())
             .query_opt("stamus", params.stamus.as_ref())
             .query_opt("discovery", params.discovery.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => response.into_declared_error::<crate::types::EsRequestError>(),
-                    401 | 403 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::EsRequestError>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 }
 
@@ -1024,12 +885,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_history(
+    pub fn list_history(
         &self,
         params: &crate::operations::ListHistoryParams,
-    ) -> Result<crate::types::UserActionList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UserActionList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_history",
@@ -1045,22 +905,10 @@ impl Client {
             .query_opt("client_ip", params.client_ip.as_ref())
             .query_opt("min_date", params.min_date.as_ref())
             .query_opt("max_date", params.max_date.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get a user action
@@ -1077,31 +925,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_history_entry(
+    pub fn get_history_entry(
         &self,
         pk: i64,
-    ) -> Result<crate::types::UserAction, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UserAction> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_history_entry",
                 "/rest/rules/history/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// List the user-action types
@@ -1117,27 +954,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_history_action_types(
+    pub fn get_history_action_types(
         &self,
-    ) -> Result<crate::types::ActionTypeList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ActionTypeList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_history_action_types",
                 "/rest/rules/history/get_action_type_list/",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 }
 
@@ -1210,12 +1038,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_host_ids(
+    pub fn list_host_ids(
         &self,
         params: &crate::operations::ListHostIdsParams,
-    ) -> Result<crate::types::HostIdList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::HostIdList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_host_ids",
@@ -1224,22 +1051,10 @@ impl Client {
             .query_opt("host_id_qfilter", params.host_id_qfilter.as_ref())
             .query_opt("page", params.page.as_ref())
             .query_opt("page_size", params.page_size.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get the Host ID of an address
@@ -1258,31 +1073,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_host_id(
+    pub fn get_host_id(
         &self,
         ip: &str,
-    ) -> Result<crate::types::HostIdEntry, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::HostIdEntry> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_host_id",
                 "/rest/appliances/host_id/{ip}",
             )
             .path_param("ip", ip)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 }
 
@@ -1355,12 +1159,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_network_interfaces(
+    pub fn list_network_interfaces(
         &self,
         params: &crate::operations::ListNetworkInterfacesParams,
-    ) -> Result<crate::types::NetworkInterfaceList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::NetworkInterfaceList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_network_interfaces",
@@ -1369,22 +1172,10 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get a network interface
@@ -1401,31 +1192,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_network_interface(
+    pub fn get_network_interface(
         &self,
         pk: i64,
-    ) -> Result<crate::types::NetworkInterface, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::NetworkInterface> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_network_interface",
                 "/rest/appliances/network_interface/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Delete a network interface
@@ -1441,28 +1221,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_network_interface(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_network_interface(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_network_interface",
                 "/rest/appliances/network_interface/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_empty()
     }
 }
 
@@ -1535,12 +1304,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_probes(
+    pub fn list_probes(
         &self,
         params: &crate::operations::ListProbesParams,
-    ) -> Result<crate::types::StamusProbeList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::StamusProbeList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_probes",
@@ -1550,22 +1318,10 @@ impl Client {
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
             .query_opt("name", params.name.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Create a Stamus probe
@@ -1583,32 +1339,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_probe(
+    pub fn create_probe(
         &self,
         body: &crate::types::StamusProbe,
-    ) -> Result<crate::types::StamusProbe, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::StamusProbe> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_probe",
                 "/rest/appliances/stamus_appliance/",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Describe the Stamus probe fields
@@ -1626,25 +1371,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn describe_probes(&self) -> Result<crate::types::Metadata, Error> {
-        let response = self
-            .transport
+    pub fn describe_probes(
+        &self,
+    ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::OPTIONS,
                 "describe_probes",
                 "/rest/appliances/stamus_appliance/",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Get a Stamus probe
@@ -1661,28 +1399,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_probe(&self, pk: i64) -> Result<crate::types::StamusProbe, Error> {
-        let response = self
-            .transport
+    pub fn get_probe(
+        &self,
+        pk: i64,
+    ) -> clientgen_runtime::Call<'_, crate::types::StamusProbe> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_probe",
                 "/rest/appliances/stamus_appliance/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Update a Stamus probe
@@ -1701,13 +1431,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_probe(
+    pub fn update_probe(
         &self,
         pk: i64,
         body: &crate::types::StamusProbe,
-    ) -> Result<crate::types::StamusProbe, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::StamusProbe> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_probe",
@@ -1715,22 +1444,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Delete a Stamus probe
@@ -1746,28 +1463,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_probe(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_probe(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_probe",
                 "/rest/appliances/stamus_appliance/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_empty()
     }
 
     /// Partially update a Stamus probe
@@ -1786,13 +1492,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn partial_update_probe(
+    pub fn partial_update_probe(
         &self,
         pk: i64,
         body: &crate::types::StamusProbePatch,
-    ) -> Result<crate::types::StamusProbe, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::StamusProbe> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "partial_update_probe",
@@ -1800,22 +1505,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::list_probe_templates`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -1884,12 +1577,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_probe_templates(
+    pub fn list_probe_templates(
         &self,
         params: &crate::operations::ListProbeTemplatesParams,
-    ) -> Result<crate::types::ProbeTemplateList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProbeTemplateList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_probe_templates",
@@ -1899,22 +1591,10 @@ impl Client {
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
             .query_opt("name", params.name.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Create a probe template
@@ -1932,32 +1612,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_probe_template(
+    pub fn create_probe_template(
         &self,
         body: &crate::types::ProbeTemplate,
-    ) -> Result<crate::types::ProbeTemplate, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProbeTemplate> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_probe_template",
                 "/rest/appliances/stamus_appliance_template/",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Describe the probe template fields
@@ -1975,27 +1644,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn describe_probe_templates(
+    pub fn describe_probe_templates(
         &self,
-    ) -> Result<crate::types::Metadata, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::OPTIONS,
                 "describe_probe_templates",
                 "/rest/appliances/stamus_appliance_template/",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Get a probe template
@@ -2012,31 +1672,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_probe_template(
+    pub fn get_probe_template(
         &self,
         pk: i64,
-    ) -> Result<crate::types::ProbeTemplate, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProbeTemplate> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_probe_template",
                 "/rest/appliances/stamus_appliance_template/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Update a probe template
@@ -2055,13 +1704,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_probe_template(
+    pub fn update_probe_template(
         &self,
         pk: i64,
         body: &crate::types::ProbeTemplate,
-    ) -> Result<crate::types::ProbeTemplate, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProbeTemplate> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_probe_template",
@@ -2069,22 +1717,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Delete a probe template
@@ -2100,28 +1736,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_probe_template(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_probe_template(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_probe_template",
                 "/rest/appliances/stamus_appliance_template/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_empty()
     }
 
     /// Partially update a probe template
@@ -2140,13 +1765,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn partial_update_probe_template(
+    pub fn partial_update_probe_template(
         &self,
         pk: i64,
         body: &crate::types::ProbeTemplatePatch,
-    ) -> Result<crate::types::ProbeTemplate, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProbeTemplate> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "partial_update_probe_template",
@@ -2154,22 +1778,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::list_suricata_probes`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -2238,12 +1850,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_suricata_probes(
+    pub fn list_suricata_probes(
         &self,
         params: &crate::operations::ListSuricataProbesParams,
-    ) -> Result<crate::types::SuricataProbeList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SuricataProbeList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_suricata_probes",
@@ -2253,22 +1864,10 @@ impl Client {
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
             .query_opt("name", params.name.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Create a Suricata probe
@@ -2286,32 +1885,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_suricata_probe(
+    pub fn create_suricata_probe(
         &self,
         body: &crate::types::SuricataProbe,
-    ) -> Result<crate::types::SuricataProbe, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SuricataProbe> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_suricata_probe",
                 "/rest/appliances/suricata_appliance/",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Describe the Suricata probe fields
@@ -2329,27 +1917,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn describe_suricata_probes(
+    pub fn describe_suricata_probes(
         &self,
-    ) -> Result<crate::types::Metadata, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::OPTIONS,
                 "describe_suricata_probes",
                 "/rest/appliances/suricata_appliance/",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Get a Suricata probe
@@ -2366,31 +1945,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_suricata_probe(
+    pub fn get_suricata_probe(
         &self,
         pk: i64,
-    ) -> Result<crate::types::SuricataProbe, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SuricataProbe> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_suricata_probe",
                 "/rest/appliances/suricata_appliance/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Update a Suricata probe
@@ -2409,13 +1977,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_suricata_probe(
+    pub fn update_suricata_probe(
         &self,
         pk: i64,
         body: &crate::types::SuricataProbe,
-    ) -> Result<crate::types::SuricataProbe, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SuricataProbe> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_suricata_probe",
@@ -2423,22 +1990,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Delete a Suricata probe
@@ -2454,28 +2009,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_suricata_probe(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_suricata_probe(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_suricata_probe",
                 "/rest/appliances/suricata_appliance/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_empty()
     }
 
     /// Partially update a Suricata probe
@@ -2494,13 +2038,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn partial_update_suricata_probe(
+    pub fn partial_update_suricata_probe(
         &self,
         pk: i64,
         body: &crate::types::SuricataProbePatch,
-    ) -> Result<crate::types::SuricataProbe, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SuricataProbe> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "partial_update_suricata_probe",
@@ -2508,22 +2051,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::list_appliances`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -2592,12 +2123,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_appliances(
+    pub fn list_appliances(
         &self,
         params: &crate::operations::ListAppliancesParams,
-    ) -> Result<crate::types::ApplianceList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ApplianceList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_appliances",
@@ -2608,22 +2138,10 @@ impl Client {
             .query_opt("search", params.search.as_ref())
             .query_opt("name", params.name.as_ref())
             .query_opt("type", params.r#type.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get a appliance
@@ -2640,31 +2158,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_appliance(
+    pub fn get_appliance(
         &self,
         pk: i64,
-    ) -> Result<crate::types::Appliance, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Appliance> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_appliance",
                 "/rest/appliances/appliances/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::list_devices`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -2733,12 +2240,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_devices(
+    pub fn list_devices(
         &self,
         params: &crate::operations::ListDevicesParams,
-    ) -> Result<crate::types::StamusDeviceList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::StamusDeviceList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_devices",
@@ -2747,22 +2253,10 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("search", params.search.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get a Stamus device
@@ -2779,31 +2273,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_device(
+    pub fn get_device(
         &self,
         pk: i64,
-    ) -> Result<crate::types::StamusDevice, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::StamusDevice> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_device",
                 "/rest/appliances/stamus_device/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 }
 
@@ -2876,12 +2359,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_processing_filters(
+    pub fn list_processing_filters(
         &self,
         params: &crate::operations::ListProcessingFiltersParams,
-    ) -> Result<crate::types::ProcessingFilterList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProcessingFilterList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_processing_filters",
@@ -2893,22 +2375,10 @@ impl Client {
             .query_opt("search", params.search.as_ref())
             .query_opt("action", params.action.as_ref())
             .query_opt("enabled", params.enabled.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Create a processing filter
@@ -2926,32 +2396,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_processing_filter(
+    pub fn create_processing_filter(
         &self,
         body: &crate::types::ProcessingFilter,
-    ) -> Result<crate::types::ProcessingFilter, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProcessingFilter> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_processing_filter",
                 "/rest/rules/processing-filter/",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Describe the processing filter fields
@@ -2969,27 +2428,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn describe_processing_filters(
+    pub fn describe_processing_filters(
         &self,
-    ) -> Result<crate::types::Metadata, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::OPTIONS,
                 "describe_processing_filters",
                 "/rest/rules/processing-filter/",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Get a processing filter
@@ -3006,31 +2456,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_processing_filter(
+    pub fn get_processing_filter(
         &self,
         pk: i64,
-    ) -> Result<crate::types::ProcessingFilter, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProcessingFilter> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_processing_filter",
                 "/rest/rules/processing-filter/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Update a processing filter
@@ -3049,13 +2488,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_processing_filter(
+    pub fn update_processing_filter(
         &self,
         pk: i64,
         body: &crate::types::ProcessingFilter,
-    ) -> Result<crate::types::ProcessingFilter, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProcessingFilter> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_processing_filter",
@@ -3063,22 +2501,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Delete a processing filter
@@ -3094,28 +2520,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_processing_filter(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_processing_filter(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_processing_filter",
                 "/rest/rules/processing-filter/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_empty()
     }
 
     /// Partially update a processing filter
@@ -3134,13 +2549,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn partial_update_processing_filter(
+    pub fn partial_update_processing_filter(
         &self,
         pk: i64,
         body: &crate::types::ProcessingFilterPatch,
-    ) -> Result<crate::types::ProcessingFilter, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ProcessingFilter> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "partial_update_processing_filter",
@@ -3148,22 +2562,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 }
 
@@ -3236,12 +2638,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_rules(
+    pub fn list_rules(
         &self,
         params: &crate::operations::ListRulesParams,
-    ) -> Result<crate::types::RuleList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_rules",
@@ -3264,22 +2665,10 @@ impl Client {
             .query_opt("max_updated", params.max_updated.as_ref())
             .query_opt("hits_min", params.hits_min.as_ref())
             .query_opt("hits_max", params.hits_max.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get a rule
@@ -3296,28 +2685,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule(&self, sid: i64) -> Result<crate::types::Rule, Error> {
-        let response = self
-            .transport
+    pub fn get_rule(&self, sid: i64) -> clientgen_runtime::Call<'_, crate::types::Rule> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_rule",
                 "/rest/rules/rule/{sid}/",
             )
             .path_param("sid", &sid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get the text of a rule
@@ -3335,13 +2713,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule_content(
+    pub fn get_rule_content(
         &self,
         sid: i64,
         params: &crate::operations::GetRuleContentParams,
-    ) -> Result<crate::types::RuleContent, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleContent> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_rule_content",
@@ -3349,19 +2726,9 @@ impl Client {
             )
             .path_param("sid", &sid)
             .query_opt("highlight", params.highlight.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get the references of a rule
@@ -3378,31 +2745,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule_references(
+    pub fn get_rule_references(
         &self,
         sid: i64,
-    ) -> Result<Vec<crate::types::RuleReference>, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, Vec<crate::types::RuleReference>> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_rule_references",
                 "/rest/rules/rule/{sid}/references/",
             )
             .path_param("sid", &sid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Enable a rule in a ruleset
@@ -3420,13 +2776,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn enable_rule(
+    pub fn enable_rule(
         &self,
         sid: i64,
         body: &crate::types::RulesetAction,
-    ) -> Result<crate::types::EnableResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::EnableResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "enable_rule",
@@ -3434,22 +2789,10 @@ impl Client {
             )
             .path_param("sid", &sid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Disable a rule in a ruleset
@@ -3467,13 +2810,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn disable_rule(
+    pub fn disable_rule(
         &self,
         sid: i64,
         body: &crate::types::RulesetAction,
-    ) -> Result<crate::types::DisableResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DisableResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "disable_rule",
@@ -3481,22 +2823,10 @@ impl Client {
             )
             .path_param("sid", &sid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get the state of a rule in every ruleset
@@ -3515,31 +2845,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_rule_status(
+    pub fn get_rule_status(
         &self,
         sid: i64,
-    ) -> Result<crate::types::RuleStatus, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleStatus> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_rule_status",
                 "/rest/rules/rule/{sid}/status/",
             )
             .path_param("sid", &sid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// List the comments of a rule
@@ -3557,31 +2876,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_rule_comments(
+    pub fn list_rule_comments(
         &self,
         sid: i64,
-    ) -> Result<crate::types::RuleComments, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleComments> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_rule_comments",
                 "/rest/rules/rule/{sid}/comment/",
             )
             .path_param("sid", &sid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Comment a rule
@@ -3599,13 +2907,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn comment_rule(
+    pub fn comment_rule(
         &self,
         sid: i64,
         body: &crate::types::CommentBody,
-    ) -> Result<crate::types::CommentResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CommentResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "comment_rule",
@@ -3613,22 +2920,10 @@ impl Client {
             )
             .path_param("sid", &sid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Make a rule available or unavailable
@@ -3648,13 +2943,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn toggle_rule_availability(
+    pub fn toggle_rule_availability(
         &self,
         sid: i64,
         body: &crate::types::ToggleAvailability,
-    ) -> Result<crate::types::ToggleAvailabilityResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ToggleAvailabilityResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "toggle_rule_availability",
@@ -3662,22 +2956,10 @@ impl Client {
             )
             .path_param("sid", &sid)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Delete the alerts of a rule
@@ -3696,34 +2978,21 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_rule_alerts(
+    pub fn delete_rule_alerts(
         &self,
         sid: i64,
-    ) -> Result<crate::types::DeleteAlertsResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DeleteAlertsResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "delete_rule_alerts",
                 "/rest/rules/rule/{sid}/delete_alerts/",
             )
             .path_param("sid", &sid)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    500 => {
-                        response.into_declared_error::<crate::types::DeleteAlertsError>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .declared_error::<crate::types::DeleteAlertsError>(500..=500)
+            .receive_json()
     }
 
     /// List the rules carrying a transformation
@@ -3742,12 +3011,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_transformed_rules(
+    pub fn list_transformed_rules(
         &self,
         params: &crate::operations::ListTransformedRulesParams,
-    ) -> Result<crate::types::TransformedRules, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::TransformedRules> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_transformed_rules",
@@ -3755,20 +3023,10 @@ impl Client {
             )
             .query("transfo_type", &params.transfo_type)
             .query("transfo_value", &params.transfo_value)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Every item of [`Self::list_rule_transformations`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -3836,12 +3094,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_rule_transformations(
+    pub fn list_rule_transformations(
         &self,
         params: &crate::operations::ListRuleTransformationsParams,
-    ) -> Result<crate::types::RuleTransformationList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleTransformationList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_rule_transformations",
@@ -3851,22 +3108,10 @@ impl Client {
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("rule_transformation", params.rule_transformation.as_ref())
             .query_opt("ruleset", params.ruleset.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Transform a rule in a ruleset
@@ -3885,32 +3130,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_rule_transformation(
+    pub fn create_rule_transformation(
         &self,
         body: &crate::types::RuleTransformation,
-    ) -> Result<crate::types::RuleTransformation, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RuleTransformation> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_rule_transformation",
                 "/rest/rules/transformation/rule/",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Remove a rule transformation
@@ -3926,28 +3160,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_rule_transformation(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_rule_transformation(
+        &self,
+        pk: i64,
+    ) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_rule_transformation",
                 "/rest/rules/transformation/rule/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_empty()
     }
 }
 
@@ -4020,12 +3246,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_rulesets(
+    pub fn list_rulesets(
         &self,
         params: &crate::operations::ListRulesetsParams,
-    ) -> Result<crate::types::RulesetList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RulesetList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_rulesets",
@@ -4035,22 +3260,10 @@ impl Client {
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("name", params.name.as_ref())
             .query_opt("descr", params.descr.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Create a ruleset
@@ -4068,32 +3281,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_ruleset(
+    pub fn create_ruleset(
         &self,
         body: &crate::types::Ruleset,
-    ) -> Result<crate::types::Ruleset, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Ruleset> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_ruleset",
                 "/rest/rules/ruleset/",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Describe the ruleset fields
@@ -4111,25 +3313,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn describe_rulesets(&self) -> Result<crate::types::Metadata, Error> {
-        let response = self
-            .transport
+    pub fn describe_rulesets(
+        &self,
+    ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::OPTIONS,
                 "describe_rulesets",
                 "/rest/rules/ruleset/",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Get a ruleset
@@ -4146,28 +3341,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_ruleset(&self, pk: i64) -> Result<crate::types::Ruleset, Error> {
-        let response = self
-            .transport
+    pub fn get_ruleset(
+        &self,
+        pk: i64,
+    ) -> clientgen_runtime::Call<'_, crate::types::Ruleset> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_ruleset",
                 "/rest/rules/ruleset/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Update a ruleset
@@ -4186,13 +3373,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_ruleset(
+    pub fn update_ruleset(
         &self,
         pk: i64,
         body: &crate::types::Ruleset,
-    ) -> Result<crate::types::Ruleset, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Ruleset> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_ruleset",
@@ -4200,22 +3386,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Delete a ruleset
@@ -4231,28 +3405,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_ruleset(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_ruleset(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_ruleset",
                 "/rest/rules/ruleset/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_empty()
     }
 
     /// Partially update a ruleset
@@ -4271,13 +3434,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn partial_update_ruleset(
+    pub fn partial_update_ruleset(
         &self,
         pk: i64,
         body: &crate::types::RulesetPatch,
-    ) -> Result<crate::types::Ruleset, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Ruleset> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "partial_update_ruleset",
@@ -4285,22 +3447,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Copy a ruleset
@@ -4318,13 +3468,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn copy_ruleset(
+    pub fn copy_ruleset(
         &self,
         pk: i64,
         body: &crate::types::RulesetCopy,
-    ) -> Result<crate::types::CopyResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CopyResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "copy_ruleset",
@@ -4332,22 +3481,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Count the rules of a ruleset
@@ -4365,31 +3502,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_ruleset_rules_count(
+    pub fn get_ruleset_rules_count(
         &self,
         pk: i64,
-    ) -> Result<crate::types::RulesCount, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::RulesCount> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_ruleset_rules_count",
                 "/rest/rules/ruleset/{pk}/rules_count/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 }
 
@@ -4462,12 +3588,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_sources(
+    pub fn list_sources(
         &self,
         params: &crate::operations::ListSourcesParams,
-    ) -> Result<crate::types::SourceList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SourceList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_sources",
@@ -4479,22 +3604,10 @@ impl Client {
             .query_opt("name", params.name.as_ref())
             .query_opt("method", params.method.as_ref())
             .query_opt("datatype", params.datatype.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Create a source
@@ -4512,32 +3625,21 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn create_source(
+    pub fn create_source(
         &self,
         body: &crate::types::Source,
-    ) -> Result<crate::types::Source, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Source> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "create_source",
                 "/rest/rules/source/",
             )
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Describe the source fields
@@ -4555,25 +3657,18 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn describe_sources(&self) -> Result<crate::types::Metadata, Error> {
-        let response = self
-            .transport
+    pub fn describe_sources(
+        &self,
+    ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::OPTIONS,
                 "describe_sources",
                 "/rest/rules/source/",
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403 => response.into_declared_error::<crate::types::Detail>(),
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=403)
+            .receive_json()
     }
 
     /// Get a source
@@ -4590,28 +3685,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_source(&self, pk: i64) -> Result<crate::types::Source, Error> {
-        let response = self
-            .transport
+    pub fn get_source(
+        &self,
+        pk: i64,
+    ) -> clientgen_runtime::Call<'_, crate::types::Source> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_source",
                 "/rest/rules/source/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Update a source
@@ -4630,13 +3717,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_source(
+    pub fn update_source(
         &self,
         pk: i64,
         body: &crate::types::Source,
-    ) -> Result<crate::types::Source, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Source> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_source",
@@ -4644,22 +3730,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Delete a source
@@ -4675,28 +3749,17 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_source(&self, pk: i64) -> Result<(), Error> {
-        let response = self
-            .transport
+    pub fn delete_source(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_source",
                 "/rest/rules/source/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        Ok(())
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_empty()
     }
 
     /// Partially update a source
@@ -4715,13 +3778,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn partial_update_source(
+    pub fn partial_update_source(
         &self,
         pk: i64,
         body: &crate::types::SourcePatch,
-    ) -> Result<crate::types::Source, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Source> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "partial_update_source",
@@ -4729,22 +3791,10 @@ impl Client {
             )
             .path_param("pk", &pk)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Fetch a source anew
@@ -4764,14 +3814,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_source_rules(
+    pub fn update_source_rules(
         &self,
         pk: i64,
         params: &crate::operations::UpdateSourceRulesParams,
         body: Option<&crate::types::CommentBody>,
-    ) -> Result<crate::types::UpdateSourceResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UpdateSourceResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "update_source_rules",
@@ -4780,22 +3829,11 @@ impl Client {
             .path_param("pk", &pk)
             .query_opt("async", params.r#async.as_ref())
             .json_opt(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 | 500 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .declared_error::<crate::types::Detail>(500..=500)
+            .receive_json()
     }
 
     /// Test a source
@@ -4814,34 +3852,21 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn test_source(
+    pub fn test_source(
         &self,
         pk: i64,
-    ) -> Result<crate::types::TestSourceResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::TestSourceResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "test_source",
                 "/rest/rules/source/{pk}/test/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::TestSourceFailure>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::TestSourceFailure>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Upload the file of a source
@@ -4860,13 +3885,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn upload_source_file(
+    pub fn upload_source_file(
         &self,
         pk: i64,
         body: &crate::types::SourceUpload,
-    ) -> Result<crate::types::UploadResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UploadResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "upload_source_file",
@@ -4879,22 +3903,10 @@ impl Client {
                     .text_opt("comment", body.comment.as_ref())
                     .unknown(&body.additional_properties),
             )
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::list_source_changelogs`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -4962,12 +3974,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_source_changelogs(
+    pub fn list_source_changelogs(
         &self,
         params: &crate::operations::ListSourceChangelogsParams,
-    ) -> Result<crate::types::SourceUpdateList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SourceUpdateList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_source_changelogs",
@@ -4976,22 +3987,10 @@ impl Client {
             .query_opt("page", params.page.as_ref())
             .query_opt("ordering", params.ordering.as_ref())
             .query_opt("source", params.source.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get a source update
@@ -5008,31 +4007,20 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_source_changelog(
+    pub fn get_source_changelog(
         &self,
         pk: i64,
-    ) -> Result<crate::types::SourceUpdate, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SourceUpdate> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_source_changelog",
                 "/rest/rules/changelog/source/{pk}/",
             )
             .path_param("pk", &pk)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 }
 
@@ -5053,13 +4041,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_threat(
+    pub fn get_threat(
         &self,
         id: i64,
         params: &crate::operations::GetThreatParams,
-    ) -> Result<crate::types::Threat, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::Threat> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_threat",
@@ -5067,19 +4054,9 @@ impl Client {
             )
             .path_param("id", &id)
             .query_opt("event_view", params.event_view.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Every item of [`Self::list_threat_history_incidents`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -5148,12 +4125,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_threat_history_incidents(
+    pub fn list_threat_history_incidents(
         &self,
         params: &crate::operations::ListThreatHistoryIncidentsParams,
-    ) -> Result<crate::types::ThreatHistoryIncidentList, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ThreatHistoryIncidentList> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_threat_history_incidents",
@@ -5162,22 +4138,10 @@ impl Client {
             .query_opt("timestamp", params.timestamp.as_ref())
             .query_opt("page", params.page.as_ref())
             .query_opt("page_size", params.page_size.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    400 => {
-                        response.into_declared_error::<crate::types::ValidationErrors>()
-                    }
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::ValidationErrors>(400..=400)
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 
     /// Get the events of an incident
@@ -5195,30 +4159,19 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_threat_history_incident_events(
+    pub fn get_threat_history_incident_events(
         &self,
         id: i64,
-    ) -> Result<crate::types::IncidentEvents, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::IncidentEvents> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_threat_history_incident_events",
                 "/rest/appliances/threat_history_incident/{id}/get_events",
             )
             .path_param("id", &id)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(
-                match response.status().as_u16() {
-                    401 | 403..=404 => {
-                        response.into_declared_error::<crate::types::Detail>()
-                    }
-                    _ => response.into_error(),
-                },
-            );
-        }
-        response.json()
+            .declared_error::<crate::types::Detail>(401..=401)
+            .declared_error::<crate::types::Detail>(403..=404)
+            .receive_json()
     }
 }

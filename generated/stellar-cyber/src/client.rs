@@ -258,14 +258,13 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_security_event(
+    pub fn update_security_event(
         &self,
         index: &str,
         id: &str,
         body: &crate::types::SecurityEventUpdate,
-    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SecurityEventUpdateResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "update_security_event",
@@ -275,12 +274,7 @@ impl Client {
             .path_param("id", id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Update an alert (legacy form)
@@ -299,12 +293,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_security_event_legacy(
+    pub fn update_security_event_legacy(
         &self,
         body: &crate::types::LegacySecurityEventUpdate,
-    ) -> Result<crate::types::SecurityEventUpdateResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SecurityEventUpdateResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "update_security_event_legacy",
@@ -312,12 +305,7 @@ impl Client {
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Search raw data
@@ -338,13 +326,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn search_data(
+    pub fn search_data(
         &self,
         index: &str,
         params: &crate::operations::SearchDataParams,
-    ) -> Result<crate::types::SearchResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SearchResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "search_data",
@@ -355,12 +342,7 @@ impl Client {
             .query_opt("q", params.q.as_ref())
             .query_opt("size", params.size.as_ref())
             .query_opt("scroll", params.scroll.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Continue a scrolled search
@@ -379,12 +361,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn scroll_data(
+    pub fn scroll_data(
         &self,
         body: &crate::types::ScrollRequest,
-    ) -> Result<crate::types::SearchResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::SearchResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "scroll_data",
@@ -392,12 +373,7 @@ impl Client {
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -425,12 +401,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_access_token(
+    pub fn get_access_token(
         &self,
         params: &crate::operations::GetAccessTokenParams,
-    ) -> Result<crate::types::AccessToken, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::AccessToken> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "get_access_token",
@@ -438,12 +413,7 @@ impl Client {
             )
             .security(&["userApiKey", "scopedApiKey"])
             .query_opt("otp", params.otp.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -506,12 +476,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_cases(
+    pub fn list_cases(
         &self,
         params: &crate::operations::ListCasesParams,
-    ) -> Result<crate::types::CaseListResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseListResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_cases",
@@ -538,12 +507,7 @@ impl Client {
             .query_opt("min_size_auto", params.min_size_auto.as_ref())
             .query_opt("include_summary", params.include_summary.as_ref())
             .query_opt("format_summary", params.format_summary.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Update a case (legacy form)
@@ -562,13 +526,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case_legacy(
+    pub fn update_case_legacy(
         &self,
         params: &crate::operations::UpdateCaseLegacyParams,
         body: &crate::types::LegacyCaseUpdate,
-    ) -> Result<crate::types::CaseResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "update_case_legacy",
@@ -577,12 +540,7 @@ impl Client {
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query("id", &params.id)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a case
@@ -600,12 +558,11 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case(
+    pub fn get_case(
         &self,
         case_id: &crate::types::CaseId,
-    ) -> Result<crate::types::CaseResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case",
@@ -613,12 +570,7 @@ impl Client {
             )
             .path_param("case_id", case_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Update a case
@@ -638,13 +590,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_case(
+    pub fn update_case(
         &self,
         case_id: &crate::types::CaseId,
         body: &crate::types::CaseUpdate,
-    ) -> Result<crate::types::CaseResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PUT,
                 "update_case",
@@ -653,12 +604,7 @@ impl Client {
             .path_param("case_id", case_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Every item of [`Self::list_case_alerts`], page after page: pages are fetched as the stream is read and one page is held at a time. Ends on an empty page, when the total is reached or the server says there are no more; `max_items` stops it early without fetching further pages. A page repeating the previous one ends it with [`Error::Pagination`]; an error fetching a page is yielded and ends it. Set the page size with the parameters.
@@ -716,13 +662,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_alerts(
+    pub fn list_case_alerts(
         &self,
         case_id: &crate::types::CaseId,
         params: &crate::operations::ListCaseAlertsParams,
-    ) -> Result<crate::types::CaseAlertsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseAlertsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_case_alerts",
@@ -732,12 +677,7 @@ impl Client {
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("limit", params.limit.as_ref())
             .query_opt("skip", params.skip.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a case's summary
@@ -756,13 +696,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_summary(
+    pub fn get_case_summary(
         &self,
         case_id: &crate::types::CaseId,
         params: &crate::operations::GetCaseSummaryParams,
-    ) -> Result<crate::types::CaseSummaryResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseSummaryResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_summary",
@@ -771,12 +710,7 @@ impl Client {
             .path_param("case_id", case_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("formatted", params.formatted.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List a case's comments
@@ -794,12 +728,11 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_case_comments(
+    pub fn list_case_comments(
         &self,
         case_id: &crate::types::CaseId,
-    ) -> Result<crate::types::CaseCommentsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseCommentsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_case_comments",
@@ -807,12 +740,7 @@ impl Client {
             )
             .path_param("case_id", case_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Comment on a case
@@ -830,13 +758,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn add_case_comment(
+    pub fn add_case_comment(
         &self,
         case_id: &crate::types::CaseId,
         body: &crate::types::CaseCommentCreate,
-    ) -> Result<crate::types::CaseCommentsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseCommentsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "add_case_comment",
@@ -845,12 +772,7 @@ impl Client {
             .path_param("case_id", case_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a case's observables
@@ -869,12 +791,11 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_observables(
+    pub fn get_case_observables(
         &self,
         case_id: &crate::types::CaseId,
-    ) -> Result<crate::types::CaseObservablesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseObservablesResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_observables",
@@ -882,12 +803,7 @@ impl Client {
             )
             .path_param("case_id", case_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a case's score history
@@ -905,12 +821,11 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_scores(
+    pub fn get_case_scores(
         &self,
         case_id: &crate::types::CaseId,
-    ) -> Result<crate::types::CaseScoresResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseScoresResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_scores",
@@ -918,12 +833,7 @@ impl Client {
             )
             .path_param("case_id", case_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a case's activity log
@@ -941,12 +851,11 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_case_activities(
+    pub fn get_case_activities(
         &self,
         case_id: &crate::types::CaseId,
-    ) -> Result<crate::types::CaseActivitiesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseActivitiesResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_case_activities",
@@ -954,12 +863,7 @@ impl Client {
             )
             .path_param("case_id", case_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -980,12 +884,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_connectors(
+    pub fn list_connectors(
         &self,
         params: &crate::operations::ListConnectorsParams,
-    ) -> Result<crate::types::ConnectorListResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::ConnectorListResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_connectors",
@@ -993,12 +896,7 @@ impl Client {
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("cust_id", params.cust_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List data sensors
@@ -1015,12 +913,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_data_sensors(
+    pub fn list_data_sensors(
         &self,
         params: &crate::operations::ListDataSensorsParams,
-    ) -> Result<crate::types::DataSensorListResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DataSensorListResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_data_sensors",
@@ -1028,12 +925,7 @@ impl Client {
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("cust_id", params.cust_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -1095,12 +987,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_incidents(
+    pub fn list_incidents(
         &self,
         params: &crate::operations::ListIncidentsParams,
-    ) -> Result<crate::types::IncidentListResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::IncidentListResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_incidents",
@@ -1125,12 +1016,7 @@ impl Client {
             .query_opt("NOT~tags", params.not_tags.as_ref())
             .query_opt("NOT~modified_by", params.not_modified_by.as_ref())
             .query_opt("ticket_id", params.ticket_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Update a case through the incidents endpoint
@@ -1149,13 +1035,12 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_incident(
+    pub fn update_incident(
         &self,
         params: &crate::operations::UpdateIncidentParams,
         body: &crate::types::IncidentUpdate,
-    ) -> Result<crate::types::CaseResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::CaseResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::POST,
                 "update_incident",
@@ -1164,12 +1049,7 @@ impl Client {
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query("id", &params.id)
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -1190,12 +1070,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_tenants(
+    pub fn list_tenants(
         &self,
         params: &crate::operations::ListTenantsParams,
-    ) -> Result<crate::types::TenantListResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::TenantListResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_tenants",
@@ -1203,12 +1082,7 @@ impl Client {
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_joined("fields", params.fields.as_deref().unwrap_or_default())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a tenant
@@ -1226,12 +1100,11 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_tenant(
+    pub fn get_tenant(
         &self,
         tenant_id: &str,
-    ) -> Result<crate::types::TenantResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::TenantResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_tenant",
@@ -1239,12 +1112,7 @@ impl Client {
             )
             .path_param("tenant_id", tenant_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -1267,12 +1135,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_storage_usages(
+    pub fn list_storage_usages(
         &self,
         params: &crate::operations::ListStorageUsagesParams,
-    ) -> Result<crate::types::StorageUsageResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::StorageUsageResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_storage_usages",
@@ -1281,12 +1148,7 @@ impl Client {
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .query_opt("aggr_type", params.aggr_type.as_ref())
             .query_opt("cust_id", params.cust_id.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get ingestion per sensor
@@ -1304,12 +1166,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_sensor_ingestion_stats(
+    pub fn get_sensor_ingestion_stats(
         &self,
         params: &crate::operations::GetSensorIngestionStatsParams,
-    ) -> Result<crate::types::IngestionStatsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::IngestionStatsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_sensor_ingestion_stats",
@@ -1319,12 +1180,7 @@ impl Client {
             .query_opt("cust_id", params.cust_id.as_ref())
             .query_opt("start_time", params.start_time.as_ref())
             .query_opt("end_time", params.end_time.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get ingestion per connector
@@ -1342,12 +1198,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_connector_ingestion_stats(
+    pub fn get_connector_ingestion_stats(
         &self,
         params: &crate::operations::GetConnectorIngestionStatsParams,
-    ) -> Result<crate::types::IngestionStatsResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::IngestionStatsResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_connector_ingestion_stats",
@@ -1357,12 +1212,7 @@ impl Client {
             .query_opt("cust_id", params.cust_id.as_ref())
             .query_opt("start_time", params.start_time.as_ref())
             .query_opt("end_time", params.end_time.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }
 
@@ -1383,21 +1233,17 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_users(&self) -> Result<crate::types::UserListResponse, Error> {
-        let response = self
-            .transport
+    pub fn list_users(
+        &self,
+    ) -> clientgen_runtime::Call<'_, crate::types::UserListResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_users",
                 "/connect/api/v1/users",
             )
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Get a user
@@ -1415,12 +1261,11 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn get_user(
+    pub fn get_user(
         &self,
         user_id: &str,
-    ) -> Result<crate::types::UserResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UserResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "get_user",
@@ -1428,12 +1273,7 @@ impl Client {
             )
             .path_param("user_id", user_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Delete a user
@@ -1451,12 +1291,11 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn delete_user(
+    pub fn delete_user(
         &self,
         user_id: &str,
-    ) -> Result<crate::types::DeleteResult, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::DeleteResult> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::DELETE,
                 "delete_user",
@@ -1464,12 +1303,7 @@ impl Client {
             )
             .path_param("user_id", user_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// Change a user's privileges
@@ -1487,13 +1321,12 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn update_user(
+    pub fn update_user(
         &self,
         user_id: &str,
         body: &crate::types::UserUpdate,
-    ) -> Result<crate::types::UserResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UserResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::PATCH,
                 "update_user",
@@ -1502,12 +1335,7 @@ impl Client {
             .path_param("user_id", user_id)
             .security(&["apiKeyJwt", "scopedApiKeyJwt"])
             .json(body)
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 
     /// List user activities
@@ -1527,12 +1355,11 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
-    pub async fn list_user_activities(
+    pub fn list_user_activities(
         &self,
         params: &crate::operations::ListUserActivitiesParams,
-    ) -> Result<crate::types::UserActivitiesResponse, Error> {
-        let response = self
-            .transport
+    ) -> clientgen_runtime::Call<'_, crate::types::UserActivitiesResponse> {
+        self.transport
             .request(
                 clientgen_runtime::reqwest::Method::GET,
                 "list_user_activities",
@@ -1546,11 +1373,6 @@ impl Client {
             .query_opt("module", params.module.as_ref())
             .query_opt("FROM~Timestamps", params.from_timestamps.as_ref())
             .query_opt("TO~Timestamps", params.to_timestamps.as_ref())
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(response.into_error());
-        }
-        response.json()
+            .receive_json()
     }
 }

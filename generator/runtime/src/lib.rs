@@ -5,6 +5,7 @@
 //!
 //! - [`transport`]: the configured HTTP client, base URL handling and request execution;
 //! - [`request`]: building one request (path rendering, query, headers, body);
+//! - [`call`]: what a generated method returns, and how it reads the answer it expects;
 //! - [`param`]: how a parameter value becomes text in a path or query string;
 //! - [`auth`]: how credentials are attached to a request;
 //! - [`response`]: reading a response and decoding its body;
@@ -20,6 +21,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod call;
 pub mod de;
 pub mod enums;
 pub mod error;
@@ -40,6 +42,7 @@ pub mod transport;
 pub mod unknown;
 
 pub use auth::Auth;
+pub use call::Call;
 pub use error::{Error, ErrorBody, StatusError};
 pub use multipart::{FilePart, Multipart};
 pub use param::ToParam;

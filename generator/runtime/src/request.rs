@@ -14,6 +14,7 @@ use http::{Method, StatusCode};
 use tracing::Instrument as _;
 
 use crate::body::{read_limited, ReadError};
+use crate::call::DeclaredErrors;
 use crate::param::{
     cookie_pairs, encode_component, encode_joined, header_text, path_segment, query_pairs,
     styled_path_segment, ParamIn, ParamStyle, ParamValue, ToParam,
@@ -38,6 +39,7 @@ pub struct RequestBuilder<'t> {
     absolute: Option<url::Url>,
     error: Option<Error>,
     security: Option<&'static [&'static str]>,
+    declared_errors: DeclaredErrors,
 }
 
 impl<'t> RequestBuilder<'t> {
@@ -60,7 +62,18 @@ impl<'t> RequestBuilder<'t> {
             absolute: None,
             error: None,
             security: None,
+            declared_errors: DeclaredErrors::default(),
         }
+    }
+
+    pub(crate) fn declared_errors_mut(&mut self) -> &mut DeclaredErrors {
+        &mut self.declared_errors
+    }
+
+    /// The request without its declared error bodies, and those bodies.
+    pub(crate) fn take_declared_errors(mut self) -> (Self, DeclaredErrors) {
+        let errors = std::mem::take(&mut self.declared_errors);
+        (self, errors)
     }
 
     /// The security schemes (keys of the spec's `securitySchemes`) this operation accepts. An

@@ -1,5 +1,5 @@
-//! What a method does with a response that is not a success (typed errors for declared
-//! bodies), and the `# Errors` section of its rustdoc.
+//! Which error bodies a method declares to the runtime (typed errors for responses that are
+//! not a success), and the `# Errors` section of its rustdoc.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -7,19 +7,11 @@ use quote::quote;
 use crate::emit::rust_type;
 use crate::model::{ErrorStatus, Operation, Payload, SuccessReturn, TypeRef};
 
-/// The error for a response that is not a success: typed when the spec declares its body.
-pub(super) fn error_for(op: &Operation) -> TokenStream {
+/// The error bodies `op` declares, as `declared_error` calls on its request: statuses with
+/// the same body share one call per span, touching codes and ranges merged so that `4XX` and
+/// `5XX` read `400..=599`; a `default` body comes last and holds every other status.
+pub(super) fn declared_errors(op: &Operation) -> Vec<TokenStream> {
     let types = quote!(crate::types::);
-    match op.errors.as_slice() {
-        [] => return quote!(response.into_error()),
-        [only] if only.status == ErrorStatus::Default => {
-            let ty = rust_type(&only.ty, &types);
-            return quote!(response.into_declared_error::<#ty>());
-        }
-        _ => {}
-    }
-    // Statuses with the same body share one arm; touching codes and ranges are merged so
-    // that `4XX` and `5XX` read `400..=599`.
     let mut groups: Vec<(&TypeRef, Vec<(u16, u16)>)> = Vec::new();
     let mut default = None;
     for declared in &op.errors {
@@ -36,7 +28,7 @@ pub(super) fn error_for(op: &Operation) -> TokenStream {
             _ => groups.push((&declared.ty, vec![span])),
         }
     }
-    let mut arms = Vec::new();
+    let mut calls = Vec::new();
     for (ty, mut spans) in groups {
         spans.sort_unstable();
         let mut merged: Vec<(u16, u16)> = Vec::new();
@@ -46,30 +38,18 @@ pub(super) fn error_for(op: &Operation) -> TokenStream {
                 _ => merged.push((low, high)),
             }
         }
-        let patterns = merged.iter().map(|&(low, high)| {
-            let low_lit = proc_macro2::Literal::u16_unsuffixed(low);
-            let high_lit = proc_macro2::Literal::u16_unsuffixed(high);
-            if low == high {
-                quote!(#low_lit)
-            } else {
-                quote!(#low_lit..=#high_lit)
-            }
-        });
         let ty = rust_type(ty, &types);
-        arms.push(quote!(#(#patterns)|* => response.into_declared_error::<#ty>(),));
-    }
-    let has_default = default.is_some();
-    if let Some(ty) = default {
-        let ty = rust_type(ty, &types);
-        arms.push(quote!(_ => response.into_declared_error::<#ty>(),));
-    }
-    let fallback = (!has_default).then(|| quote!(_ => response.into_error(),));
-    quote! {
-        match response.status().as_u16() {
-            #(#arms)*
-            #fallback
+        for (low, high) in merged {
+            let low = proc_macro2::Literal::u16_unsuffixed(low);
+            let high = proc_macro2::Literal::u16_unsuffixed(high);
+            calls.push(quote!(.declared_error::<#ty>(#low..=#high)));
         }
     }
+    if let Some(ty) = default {
+        let ty = rust_type(ty, &types);
+        calls.push(quote!(.declared_error_otherwise::<#ty>()));
+    }
+    calls
 }
 
 /// The `# Errors` section of an operation's rustdoc: which statuses are successes, which error

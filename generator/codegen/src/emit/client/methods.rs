@@ -1,13 +1,13 @@
-//! One async method per operation: its rustdoc, its arguments (path parameters, the
-//! parameter struct, the body), the request it builds and how it turns the response into its
-//! return value.
+//! One method per operation: its rustdoc, its arguments (path parameters, the parameter
+//! struct, the body), the request it builds, the error bodies it declares and what it receives
+//! on success. It returns the runtime's `Call`, a future: awaiting it sends the request.
 
 use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::errors::{error_for, errors_doc};
+use super::errors::{declared_errors, errors_doc};
 use super::params::{multipart_parts, param_call, path_arg_type, path_param_call};
 use crate::emit::operations::payload_type;
 use crate::emit::{doc, ident, rust_type};
@@ -29,14 +29,15 @@ impl<'m> Context<'m> {
     }
 }
 
-/// Code that turns a successful `response` into `payload`.
-fn decode(payload: &Payload) -> TokenStream {
+/// Code that turns a successful `response` into `Result<payload, Error>`, each value passed
+/// through `wrap` (a variant of the answer's enum).
+fn decode(payload: &Payload, wrap: &TokenStream) -> TokenStream {
     match payload {
-        Payload::Empty => quote!(()),
-        Payload::Json(_) => quote!(response.json()?),
-        Payload::Text => quote!(response.text()),
-        Payload::Ndjson(_) => quote!(response.ndjson()?),
-        Payload::Bytes => quote!(response.body().clone()),
+        Payload::Empty => quote!(Ok(#wrap)),
+        Payload::Json(_) => quote!(response.json().map(#wrap)),
+        Payload::Text => quote!(Ok(#wrap(response.text()))),
+        Payload::Ndjson(_) => quote!(response.ndjson().map(#wrap)),
+        Payload::Bytes => quote!(Ok(#wrap(response.body().clone()))),
     }
 }
 
@@ -128,100 +129,55 @@ pub(super) fn operation_method(op: &Operation, context: &Context<'_>) -> TokenSt
         }
     }
 
+    calls.extend(declared_errors(op));
+
     // A lone success answering a file or NDJSON is streamed, not buffered: the caller reads
     // it at its own pace and memory stays flat whatever its length.
-    let streamed = match &op.success {
-        SuccessReturn::Single {
-            payload: Payload::Ndjson(item),
-            ..
-        } => {
-            let item = rust_type(item, &types);
-            Some((
-                quote!(clientgen_runtime::NdjsonStream<#item>),
-                quote!(body.ndjson()),
-            ))
-        }
-        SuccessReturn::Single {
-            payload: Payload::Bytes,
-            ..
-        } => Some((quote!(clientgen_runtime::ByteStream), quote!(body))),
-        _ => None,
-    };
-    let send = if streamed.is_some() {
-        quote!(send_streaming)
-    } else {
-        quote!(send)
-    };
-    let (return_type, handling) = match (&op.success, streamed) {
-        (_, Some((ty, value))) => {
-            let error = error_for(op);
-            (
-                ty,
-                quote! {
-                    match response {
-                        clientgen_runtime::Streaming::Success(body) => Ok(#value),
-                        clientgen_runtime::Streaming::Failure(response) => Err(#error),
-                    }
-                },
-            )
-        }
-        (SuccessReturn::Single { payload, .. }, None) => {
-            let ty = payload_type(payload, &types).unwrap_or_else(|| quote!(()));
-            let value = match payload {
-                Payload::Json(_) => quote!(response.json()),
-                Payload::Ndjson(_) => quote!(response.ndjson()),
-                other => {
-                    let value = decode(other);
-                    quote!(Ok(#value))
-                }
+    let (return_type, receive) = match &op.success {
+        SuccessReturn::Single { payload, .. } => {
+            let receive = match payload {
+                Payload::Empty => quote!(receive_empty()),
+                Payload::Json(_) => quote!(receive_json()),
+                Payload::Text => quote!(receive_text()),
+                Payload::Ndjson(_) => quote!(receive_ndjson_stream()),
+                Payload::Bytes => quote!(receive_stream()),
             };
-            let error = error_for(op);
-            (
-                ty,
-                quote! {
-                    if !response.status().is_success() {
-                        return Err(#error);
-                    }
-                    #value
-                },
-            )
+            let ty = match payload {
+                Payload::Ndjson(item) => {
+                    let item = rust_type(item, &types);
+                    quote!(clientgen_runtime::NdjsonStream<#item>)
+                }
+                Payload::Bytes => quote!(clientgen_runtime::ByteStream),
+                other => payload_type(other, &types).unwrap_or_else(|| quote!(())),
+            };
+            (ty, receive)
         }
-        (
-            SuccessReturn::Several {
-                type_name,
-                responses,
-            },
-            None,
-        ) => {
+        SuccessReturn::Several {
+            type_name,
+            responses,
+        } => {
             let enum_name = ident(type_name);
-            let error = error_for(op);
             let mut arms = Vec::new();
             let mut fallback = None;
             for r in responses {
                 let variant = ident(&r.variant);
-                let construct = match r.payload {
-                    Payload::Empty => quote!(crate::operations::#enum_name::#variant),
-                    _ => {
-                        let value = decode(&r.payload);
-                        quote!(crate::operations::#enum_name::#variant(#value))
-                    }
-                };
+                let value = decode(&r.payload, &quote!(crate::operations::#enum_name::#variant));
                 match r.status {
                     Some(code) => {
                         let code = proc_macro2::Literal::u16_unsuffixed(code);
-                        arms.push(quote!(#code => Ok(#construct),));
+                        arms.push(quote!(#code => Some(#value),));
                     }
-                    None => fallback = Some(quote!(200..=299 => Ok(#construct),)),
+                    None => fallback = Some(quote!(200..=299 => Some(#value),)),
                 }
             }
             (
                 quote!(crate::operations::#enum_name),
                 quote! {
-                    match response.status().as_u16() {
+                    receive(|response| match response.status().as_u16() {
                         #(#arms)*
                         #fallback
-                        _ => Err(#error),
-                    }
+                        _ => None,
+                    })
                 },
             )
         }
@@ -230,14 +186,11 @@ pub(super) fn operation_method(op: &Operation, context: &Context<'_>) -> TokenSt
     quote! {
         #docs
         #deprecated
-        pub async fn #method(&self, #(#args),*) -> Result<#return_type, Error> {
-            let response = self
-                .transport
+        pub fn #method(&self, #(#args),*) -> clientgen_runtime::Call<'_, #return_type> {
+            self.transport
                 .request(clientgen_runtime::reqwest::Method::#http_method, #id, #path)
                 #(#calls)*
-                .#send()
-                .await?;
-            #handling
+                .#receive
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `src/client.rs`: the `Client`, its builder, and one async method per operation.
+//! `src/client.rs`: the `Client`, its builder, and one method per operation (returning the
+//! runtime's `Call` future).
 //!
 //! Methods only describe the request (method, path template, parameters, body) and which
 //! statuses mean success; sending, credentials, encoding and errors are the runtime's.
