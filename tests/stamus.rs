@@ -2417,3 +2417,40 @@ async fn timeline_top_rules_and_rule_hits() {
     take(&server, "GET", route, Some("sid=2013028")).await;
     assert_eq!(hits.rule, Some(None), "null when nothing was aggregated");
 }
+
+#[tokio::test]
+async fn a_failed_next_page_is_read_as_the_operation_declares() {
+    let (server, client) = setup().await;
+    let base = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/rest/rules/rule/"))
+        .and(wiremock::matchers::query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "token expired"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rest/rules/rule/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "count": 4, "next": format!("{base}/rest/rules/rule/?page=2"),
+            "previous": null, "results": [rule_json()]
+        })))
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client
+        .list_rules_stream(&Default::default(), None)
+        .collect()
+        .await;
+    assert_eq!(
+        items.len(),
+        2,
+        "one rule, then the error that ends the stream"
+    );
+    let Err(Error::Status(status)) = &items[1] else {
+        panic!("not a status error: {:?}", items[1]);
+    };
+    assert_eq!(status.status.as_u16(), 403);
+    assert_eq!(
+        status.declared::<Detail>().map(|d| d.detail.as_str()),
+        Some("token expired")
+    );
+}

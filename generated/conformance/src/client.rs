@@ -368,15 +368,10 @@ impl Client {
                 async move {
                     let page: crate::types::DrfPage = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_drf_items", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_drf_items(&params).await?,
                     };

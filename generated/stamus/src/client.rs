@@ -184,15 +184,13 @@ impl Client {
                 async move {
                     let page: crate::types::CategoryList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_categories", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_categories(&params).await?,
                     };
@@ -373,15 +371,14 @@ impl Client {
                 async move {
                     let page: crate::types::EveEventList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("get_alerts_tail", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::EsRequestError>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=403)
+                                .declared_error::<crate::types::Detail>(500..=500)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.get_alerts_tail(&params).await?,
                     };
@@ -464,15 +461,14 @@ impl Client {
                 async move {
                     let page: crate::types::EveEventList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("get_events_tail", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::EsRequestError>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=403)
+                                .declared_error::<crate::types::Detail>(500..=500)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.get_events_tail(&params).await?,
                     };
@@ -837,15 +833,13 @@ impl Client {
                 async move {
                     let page: crate::types::UserActionList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_history", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_history(&params).await?,
                     };
@@ -990,15 +984,13 @@ impl Client {
                 async move {
                     let page: crate::types::HostIdList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_host_ids", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_host_ids(&params).await?,
                     };
@@ -1111,15 +1103,13 @@ impl Client {
                 async move {
                     let page: crate::types::NetworkInterfaceList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_network_interfaces", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_network_interfaces(&params).await?,
                     };
@@ -1256,15 +1246,13 @@ impl Client {
                 async move {
                     let page: crate::types::StamusProbeList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_probes", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_probes(&params).await?,
                     };
@@ -1529,15 +1517,13 @@ impl Client {
                 async move {
                     let page: crate::types::ProbeTemplateList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_probe_templates", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_probe_templates(&params).await?,
                     };
@@ -1802,15 +1788,13 @@ impl Client {
                 async move {
                     let page: crate::types::SuricataProbeList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_suricata_probes", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_suricata_probes(&params).await?,
                     };
@@ -2075,15 +2059,13 @@ impl Client {
                 async move {
                     let page: crate::types::ApplianceList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_appliances", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_appliances(&params).await?,
                     };
@@ -2192,15 +2174,13 @@ impl Client {
                 async move {
                     let page: crate::types::StamusDeviceList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_devices", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_devices(&params).await?,
                     };
@@ -2311,15 +2291,13 @@ impl Client {
                 async move {
                     let page: crate::types::ProcessingFilterList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_processing_filters", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_processing_filters(&params).await?,
                     };
@@ -2590,15 +2568,13 @@ impl Client {
                 async move {
                     let page: crate::types::RuleList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_rules", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_rules(&params).await?,
                     };
@@ -3047,15 +3023,13 @@ impl Client {
                 async move {
                     let page: crate::types::RuleTransformationList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_rule_transformations", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_rule_transformations(&params).await?,
                     };
@@ -3198,15 +3172,13 @@ impl Client {
                 async move {
                     let page: crate::types::RulesetList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_rulesets", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_rulesets(&params).await?,
                     };
@@ -3540,15 +3512,13 @@ impl Client {
                 async move {
                     let page: crate::types::SourceList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_sources", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_sources(&params).await?,
                     };
@@ -3927,15 +3897,13 @@ impl Client {
                 async move {
                     let page: crate::types::SourceUpdateList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_source_changelogs", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_source_changelogs(&params).await?,
                     };
@@ -4077,15 +4045,13 @@ impl Client {
                 async move {
                     let page: crate::types::ThreatHistoryIncidentList = match position {
                         clientgen_runtime::pagination::Position::Link(link) => {
-                            let response = self
-                                .transport
+                            self.transport
                                 .follow("list_threat_history_incidents", &link)
-                                .send()
-                                .await?;
-                            if !response.status().is_success() {
-                                return Err(response.into_error());
-                            }
-                            response.json()?
+                                .declared_error::<crate::types::ValidationErrors>(400..=400)
+                                .declared_error::<crate::types::Detail>(401..=401)
+                                .declared_error::<crate::types::Detail>(403..=404)
+                                .receive_json()
+                                .await?
                         }
                         _ => self.list_threat_history_incidents(&params).await?,
                     };

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use crate::emit::doc;
 use quote::quote;
 
+use super::errors::declared_errors;
 use super::params::{path_arg_is_reference, path_arg_type};
 use crate::emit::{ident, rust_type};
 use crate::model::{Operation, PageStyle, PaginationDef, PathStep, TypeRef};
@@ -131,16 +132,18 @@ pub(super) fn stream_method(op: &Operation, pagination: &PaginationDef) -> Token
     };
     let items = path_by_value(&pagination.items);
     let response_ty = rust_type(&pagination.response_ty, &types);
+    let declared_errors = declared_errors(op);
     let fetch = match pagination.style {
-        // Later pages are the links the server gave, followed as given on the same origin.
+        // Later pages are the links the server gave, followed as given on the same origin; their
+        // error bodies are the operation's.
         PageStyle::NextLink => quote! {
             let page: #response_ty = match position {
                 clientgen_runtime::pagination::Position::Link(link) => {
-                    let response = self.transport.follow(#id, &link).send().await?;
-                    if !response.status().is_success() {
-                        return Err(response.into_error());
-                    }
-                    response.json()?
+                    self.transport
+                        .follow(#id, &link)
+                        #(#declared_errors)*
+                        .receive_json()
+                        .await?
                 }
                 _ => self.#method(#(#call_args,)* &params).await?,
             };
