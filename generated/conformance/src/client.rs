@@ -250,6 +250,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_records(
         &self,
         params: &crate::operations::ListRecordsParams,
@@ -273,6 +274,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn create_record(
         &self,
         body: &crate::types::Record,
@@ -313,6 +315,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_record(
         &self,
         id: &str,
@@ -336,6 +339,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_jobs_by_status(
         &self,
         status: &crate::types::JobStatus,
@@ -400,6 +404,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_drf_items(
         &self,
         params: &crate::operations::ListDrfItemsParams,
@@ -462,6 +467,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn read_feed(
         &self,
         params: &crate::operations::ReadFeedParams,
@@ -520,6 +526,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_cases_by_skip(
         &self,
         params: &crate::operations::ListCasesBySkipParams,
@@ -578,6 +585,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn find_rules(
         &self,
         params: &crate::operations::FindRulesParams,
@@ -600,6 +608,7 @@ impl Client {
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn upload_file(
         &self,
         body: &crate::types::Upload,
@@ -626,6 +635,7 @@ impl Client {
     ///
     /// - `Error::Status` when the server answers any status but 204.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn login(&self, body: &crate::types::Login) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(clientgen_runtime::reqwest::Method::POST, "login", "/login")
@@ -642,6 +652,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_blob(
         &self,
         name: &str,
@@ -666,6 +677,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn put_blob(&self, name: &str, body: &[u8]) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(
@@ -686,6 +698,7 @@ impl Client {
     /// - `Error::Status` when the server answers any status but 200.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn post_note(&self, body: Option<&str>) -> clientgen_runtime::Call<'_, String> {
         self.transport
             .request(clientgen_runtime::reqwest::Method::POST, "post_note", "/notes")
@@ -701,6 +714,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn bulk_import(
         &self,
         body: &[crate::types::Record],
@@ -724,6 +738,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn send_styles(
         &self,
         tags: &[String],

@@ -230,6 +230,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_categories(
         &self,
         params: &crate::operations::ListCategoriesParams,
@@ -265,6 +266,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_category(
         &self,
         pk: i64,
@@ -296,6 +298,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn enable_category(
         &self,
         pk: i64,
@@ -330,6 +333,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn disable_category(
         &self,
         pk: i64,
@@ -417,6 +421,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_alerts_tail(
         &self,
         params: &crate::operations::GetAlertsTailParams,
@@ -508,6 +513,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_events_tail(
         &self,
         params: &crate::operations::GetEventsTailParams,
@@ -546,6 +552,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_alerts_count(
         &self,
         params: &crate::operations::GetAlertsCountParams,
@@ -587,6 +594,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_field_stats(
         &self,
         params: &crate::operations::GetFieldStatsParams,
@@ -631,6 +639,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_fields_stats(
         &self,
         params: &crate::operations::GetFieldsStatsParams,
@@ -672,6 +681,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_timeline(
         &self,
         params: &crate::operations::GetTimelineParams,
@@ -712,6 +722,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_top_rules(
         &self,
         params: &crate::operations::GetTopRulesParams,
@@ -753,6 +764,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_rule_hit_counts(
         &self,
         params: &crate::operations::GetRuleHitCountsParams,
@@ -788,6 +800,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_rule_hits_per_probe(
         &self,
         params: &crate::operations::GetRuleHitsPerProbeParams,
@@ -879,6 +892,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_history(
         &self,
         params: &crate::operations::ListHistoryParams,
@@ -919,6 +933,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_history_entry(
         &self,
         pk: i64,
@@ -948,6 +963,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_history_action_types(
         &self,
     ) -> clientgen_runtime::Call<'_, crate::types::ActionTypeList> {
@@ -1030,6 +1046,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_host_ids(
         &self,
         params: &crate::operations::ListHostIdsParams,
@@ -1065,6 +1082,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_host_id(
         &self,
         ip: &str,
@@ -1149,6 +1167,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_network_interfaces(
         &self,
         params: &crate::operations::ListNetworkInterfacesParams,
@@ -1182,6 +1201,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_network_interface(
         &self,
         pk: i64,
@@ -1211,6 +1231,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_network_interface(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(
@@ -1292,6 +1313,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_probes(
         &self,
         params: &crate::operations::ListProbesParams,
@@ -1327,6 +1349,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn create_probe(
         &self,
         body: &crate::types::StamusProbe,
@@ -1359,6 +1382,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn describe_probes(
         &self,
     ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
@@ -1387,6 +1411,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_probe(
         &self,
         pk: i64,
@@ -1419,6 +1444,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_probe(
         &self,
         pk: i64,
@@ -1451,6 +1477,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_probe(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(
@@ -1480,6 +1507,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn partial_update_probe(
         &self,
         pk: i64,
@@ -1563,6 +1591,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_probe_templates(
         &self,
         params: &crate::operations::ListProbeTemplatesParams,
@@ -1598,6 +1627,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn create_probe_template(
         &self,
         body: &crate::types::ProbeTemplate,
@@ -1630,6 +1660,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn describe_probe_templates(
         &self,
     ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
@@ -1658,6 +1689,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_probe_template(
         &self,
         pk: i64,
@@ -1690,6 +1722,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_probe_template(
         &self,
         pk: i64,
@@ -1722,6 +1755,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_probe_template(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(
@@ -1751,6 +1785,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn partial_update_probe_template(
         &self,
         pk: i64,
@@ -1834,6 +1869,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_suricata_probes(
         &self,
         params: &crate::operations::ListSuricataProbesParams,
@@ -1869,6 +1905,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn create_suricata_probe(
         &self,
         body: &crate::types::SuricataProbe,
@@ -1901,6 +1938,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn describe_suricata_probes(
         &self,
     ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
@@ -1929,6 +1967,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_suricata_probe(
         &self,
         pk: i64,
@@ -1961,6 +2000,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_suricata_probe(
         &self,
         pk: i64,
@@ -1993,6 +2033,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_suricata_probe(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(
@@ -2022,6 +2063,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn partial_update_suricata_probe(
         &self,
         pk: i64,
@@ -2105,6 +2147,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_appliances(
         &self,
         params: &crate::operations::ListAppliancesParams,
@@ -2140,6 +2183,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_appliance(
         &self,
         pk: i64,
@@ -2220,6 +2264,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_devices(
         &self,
         params: &crate::operations::ListDevicesParams,
@@ -2253,6 +2298,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_device(
         &self,
         pk: i64,
@@ -2337,6 +2383,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_processing_filters(
         &self,
         params: &crate::operations::ListProcessingFiltersParams,
@@ -2374,6 +2421,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn create_processing_filter(
         &self,
         body: &crate::types::ProcessingFilter,
@@ -2406,6 +2454,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn describe_processing_filters(
         &self,
     ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
@@ -2434,6 +2483,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_processing_filter(
         &self,
         pk: i64,
@@ -2466,6 +2516,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_processing_filter(
         &self,
         pk: i64,
@@ -2498,6 +2549,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_processing_filter(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(
@@ -2527,6 +2579,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn partial_update_processing_filter(
         &self,
         pk: i64,
@@ -2614,6 +2667,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_rules(
         &self,
         params: &crate::operations::ListRulesParams,
@@ -2661,6 +2715,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_rule(&self, sid: i64) -> clientgen_runtime::Call<'_, crate::types::Rule> {
         self.transport
             .request(
@@ -2689,6 +2744,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_rule_content(
         &self,
         sid: i64,
@@ -2721,6 +2777,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_rule_references(
         &self,
         sid: i64,
@@ -2752,6 +2809,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn enable_rule(
         &self,
         sid: i64,
@@ -2786,6 +2844,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn disable_rule(
         &self,
         sid: i64,
@@ -2821,6 +2880,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_rule_status(
         &self,
         sid: i64,
@@ -2852,6 +2912,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_rule_comments(
         &self,
         sid: i64,
@@ -2883,6 +2944,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn comment_rule(
         &self,
         sid: i64,
@@ -2919,6 +2981,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn toggle_rule_availability(
         &self,
         sid: i64,
@@ -2954,6 +3017,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_rule_alerts(
         &self,
         sid: i64,
@@ -2987,6 +3051,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_transformed_rules(
         &self,
         params: &crate::operations::ListTransformedRulesParams,
@@ -3068,6 +3133,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_rule_transformations(
         &self,
         params: &crate::operations::ListRuleTransformationsParams,
@@ -3104,6 +3170,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn create_rule_transformation(
         &self,
         body: &crate::types::RuleTransformation,
@@ -3134,6 +3201,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_rule_transformation(
         &self,
         pk: i64,
@@ -3218,6 +3286,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_rulesets(
         &self,
         params: &crate::operations::ListRulesetsParams,
@@ -3253,6 +3322,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn create_ruleset(
         &self,
         body: &crate::types::Ruleset,
@@ -3285,6 +3355,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn describe_rulesets(
         &self,
     ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
@@ -3313,6 +3384,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_ruleset(
         &self,
         pk: i64,
@@ -3345,6 +3417,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_ruleset(
         &self,
         pk: i64,
@@ -3377,6 +3450,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_ruleset(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(
@@ -3406,6 +3480,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn partial_update_ruleset(
         &self,
         pk: i64,
@@ -3440,6 +3515,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn copy_ruleset(
         &self,
         pk: i64,
@@ -3474,6 +3550,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_ruleset_rules_count(
         &self,
         pk: i64,
@@ -3558,6 +3635,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_sources(
         &self,
         params: &crate::operations::ListSourcesParams,
@@ -3595,6 +3673,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn create_source(
         &self,
         body: &crate::types::Source,
@@ -3627,6 +3706,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn describe_sources(
         &self,
     ) -> clientgen_runtime::Call<'_, crate::types::Metadata> {
@@ -3655,6 +3735,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_source(
         &self,
         pk: i64,
@@ -3687,6 +3768,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_source(
         &self,
         pk: i64,
@@ -3719,6 +3801,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_source(&self, pk: i64) -> clientgen_runtime::Call<'_, ()> {
         self.transport
             .request(
@@ -3748,6 +3831,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn partial_update_source(
         &self,
         pk: i64,
@@ -3784,6 +3868,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_source_rules(
         &self,
         pk: i64,
@@ -3822,6 +3907,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn test_source(
         &self,
         pk: i64,
@@ -3855,6 +3941,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn upload_source_file(
         &self,
         pk: i64,
@@ -3942,6 +4029,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_source_changelogs(
         &self,
         params: &crate::operations::ListSourceChangelogsParams,
@@ -3975,6 +4063,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_source_changelog(
         &self,
         pk: i64,
@@ -4009,6 +4098,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_threat(
         &self,
         id: i64,
@@ -4091,6 +4181,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_threat_history_incidents(
         &self,
         params: &crate::operations::ListThreatHistoryIncidentsParams,
@@ -4125,6 +4216,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_threat_history_incident_events(
         &self,
         id: i64,

@@ -258,6 +258,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_security_event(
         &self,
         index: &str,
@@ -293,6 +294,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_security_event_legacy(
         &self,
         body: &crate::types::LegacySecurityEventUpdate,
@@ -326,6 +328,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn search_data(
         &self,
         index: &str,
@@ -361,6 +364,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn scroll_data(
         &self,
         body: &crate::types::ScrollRequest,
@@ -401,6 +405,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_access_token(
         &self,
         params: &crate::operations::GetAccessTokenParams,
@@ -476,6 +481,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_cases(
         &self,
         params: &crate::operations::ListCasesParams,
@@ -526,6 +532,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_case_legacy(
         &self,
         params: &crate::operations::UpdateCaseLegacyParams,
@@ -558,6 +565,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_case(
         &self,
         case_id: &crate::types::CaseId,
@@ -590,6 +598,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_case(
         &self,
         case_id: &crate::types::CaseId,
@@ -662,6 +671,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_case_alerts(
         &self,
         case_id: &crate::types::CaseId,
@@ -696,6 +706,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_case_summary(
         &self,
         case_id: &crate::types::CaseId,
@@ -728,6 +739,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_case_comments(
         &self,
         case_id: &crate::types::CaseId,
@@ -758,6 +770,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn add_case_comment(
         &self,
         case_id: &crate::types::CaseId,
@@ -791,6 +804,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_case_observables(
         &self,
         case_id: &crate::types::CaseId,
@@ -821,6 +835,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_case_scores(
         &self,
         case_id: &crate::types::CaseId,
@@ -851,6 +866,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_case_activities(
         &self,
         case_id: &crate::types::CaseId,
@@ -884,6 +900,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_connectors(
         &self,
         params: &crate::operations::ListConnectorsParams,
@@ -913,6 +930,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_data_sensors(
         &self,
         params: &crate::operations::ListDataSensorsParams,
@@ -987,6 +1005,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_incidents(
         &self,
         params: &crate::operations::ListIncidentsParams,
@@ -1035,6 +1054,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_incident(
         &self,
         params: &crate::operations::UpdateIncidentParams,
@@ -1070,6 +1090,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_tenants(
         &self,
         params: &crate::operations::ListTenantsParams,
@@ -1100,6 +1121,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_tenant(
         &self,
         tenant_id: &str,
@@ -1135,6 +1157,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_storage_usages(
         &self,
         params: &crate::operations::ListStorageUsagesParams,
@@ -1166,6 +1189,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_sensor_ingestion_stats(
         &self,
         params: &crate::operations::GetSensorIngestionStatsParams,
@@ -1198,6 +1222,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_connector_ingestion_stats(
         &self,
         params: &crate::operations::GetConnectorIngestionStatsParams,
@@ -1233,6 +1258,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_users(
         &self,
     ) -> clientgen_runtime::Call<'_, crate::types::UserListResponse> {
@@ -1261,6 +1287,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn get_user(
         &self,
         user_id: &str,
@@ -1291,6 +1318,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn delete_user(
         &self,
         user_id: &str,
@@ -1321,6 +1349,7 @@ impl Client {
     /// - `Error::InvalidParameter` before sending, when a path parameter is empty, `.` or `..`.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn update_user(
         &self,
         user_id: &str,
@@ -1355,6 +1384,7 @@ impl Client {
     /// - `Error::Decode` when a success body does not match its declared type.
     /// - `Error::Auth` when the client's credentials cannot be obtained or are not accepted here.
     /// - `Error::Transport`, `Error::Timeout`, `Error::Deadline`, `Error::Redirect` and `Error::ResponseTooLarge` when the exchange itself fails.
+    #[inline]
     pub fn list_user_activities(
         &self,
         params: &crate::operations::ListUserActivitiesParams,

@@ -8,6 +8,8 @@
 //! Methods are plain functions returning this one future type instead of `async fn`s, each
 //! with a state machine of its own: a crate of ten thousand operations then has no ten
 //! thousand futures for the compiler to lay out, and checks in a fraction of the memory.
+//! Sending and reading the answer are compiled once, in this crate; what a generated crate
+//! compiles per answer type is [`Call`]'s `poll` and the function decoding the body.
 
 use std::fmt;
 use std::future::Future;
@@ -27,22 +29,42 @@ use crate::{Error, Response};
 /// It borrows the client it came from and nothing else; it is `Send` and `Unpin`.
 #[must_use = "a call sends nothing until it is awaited"]
 pub struct Call<'t, T> {
-    future: Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 't>>,
+    state: State<'t, T>,
 }
 
-impl<'t, T> Call<'t, T> {
-    fn new(future: impl Future<Output = Result<T, Error>> + Send + 't) -> Self {
-        Call {
-            future: Box::pin(future),
-        }
-    }
+/// The exchange of a whole-body answer is the same code for every answer type, compiled once
+/// here: per type there is only [`Call::poll`] and the function reading the body.
+enum State<'t, T> {
+    Whole {
+        exchange: Exchange<'t>,
+        read: Read<T>,
+    },
+    Streamed(Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 't>>),
 }
+
+/// A request being sent and its whole answer read, with the error bodies it declares.
+type Exchange<'t> =
+    Pin<Box<dyn Future<Output = Result<(Response, DeclaredErrors), Error>> + Send + 't>>;
+
+/// Reads a success from a response: `None` when the status is not one.
+type Read<T> = fn(&Response) -> Option<Result<T, Error>>;
 
 impl<T> Future for Call<'_, T> {
     type Output = Result<T, Error>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.future.as_mut().poll(cx)
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.get_mut().state {
+            State::Whole { exchange, read } => {
+                Poll::Ready(match std::task::ready!(exchange.as_mut().poll(cx)) {
+                    Ok((response, errors)) => match read(&response) {
+                        Some(answer) => answer,
+                        None => Err(errors.error(response)),
+                    },
+                    Err(error) => Err(error),
+                })
+            }
+            State::Streamed(future) => future.as_mut().poll(cx),
+        }
     }
 }
 
@@ -115,34 +137,29 @@ impl<'t> RequestBuilder<'t> {
     /// A call whose answer `read` gives: `Some` for a response the operation takes as a
     /// success (its value, or the error decoding it), `None` for any other, which becomes an
     /// error as declared.
-    pub fn receive<T>(self, read: fn(&Response) -> Option<Result<T, Error>>) -> Call<'t, T>
-    where
-        T: Send + 't,
-    {
+    pub fn receive<T>(self, read: fn(&Response) -> Option<Result<T, Error>>) -> Call<'t, T> {
+        Call {
+            state: State::Whole {
+                exchange: self.exchange(),
+                read,
+            },
+        }
+    }
+
+    /// Sends the request and reads its whole answer; not generic, so compiled once.
+    fn exchange(self) -> Exchange<'t> {
         let (request, errors) = self.take_declared_errors();
-        Call::new(async move {
-            let response = request.send().await?;
-            match read(&response) {
-                Some(answer) => answer,
-                None => Err(errors.error(response)),
-            }
-        })
+        Box::pin(async move { Ok((request.send().await?, errors)) })
     }
 
     /// A call answering a 2xx status with a JSON body, decoded as `T`.
-    pub fn receive_json<T>(self) -> Call<'t, T>
-    where
-        T: DeserializeOwned + Send + 't,
-    {
+    pub fn receive_json<T: DeserializeOwned>(self) -> Call<'t, T> {
         self.receive(|response| response.status().is_success().then(|| response.json()))
     }
 
     /// A call answering a 2xx status with an NDJSON body, read whole and decoded line by
     /// line (see [`Self::receive_ndjson_stream`] to read it as it arrives).
-    pub fn receive_ndjson<T>(self) -> Call<'t, Vec<T>>
-    where
-        T: DeserializeOwned + Send + 't,
-    {
+    pub fn receive_ndjson<T: DeserializeOwned>(self) -> Call<'t, Vec<T>> {
         self.receive(|response| response.status().is_success().then(|| response.ndjson()))
     }
 
@@ -160,20 +177,24 @@ impl<'t> RequestBuilder<'t> {
     /// status is read whole under the size limit and becomes an error as declared.
     pub fn receive_stream(self) -> Call<'t, ByteStream> {
         let (request, errors) = self.take_declared_errors();
-        Call::new(async move {
-            match request.send_streaming().await? {
-                Streaming::Success(body) => Ok(body),
-                Streaming::Failure(response) => Err(errors.error(response)),
-            }
-        })
+        Call {
+            state: State::Streamed(Box::pin(async move {
+                match request.send_streaming().await? {
+                    Streaming::Success(body) => Ok(body),
+                    Streaming::Failure(response) => Err(errors.error(response)),
+                }
+            })),
+        }
     }
 
     /// Like [`Self::receive_stream`], the body decoded as NDJSON items as it arrives.
     pub fn receive_ndjson_stream<T>(self) -> Call<'t, NdjsonStream<T>>
     where
-        T: DeserializeOwned + Send + 't,
+        T: DeserializeOwned + 't,
     {
         let call = self.receive_stream();
-        Call::new(async move { Ok(call.await?.ndjson()) })
+        Call {
+            state: State::Streamed(Box::pin(async move { Ok(call.await?.ndjson()) })),
+        }
     }
 }
