@@ -33,7 +33,7 @@ pub struct Call<'t, T> {
 }
 
 /// The exchange of a whole-body answer is the same code for every answer type, compiled once
-/// here: per type there is only [`Call::poll`] and the function reading the body.
+/// here: per type there is only `Call`'s `poll` and the function reading the body.
 enum State<'t, T> {
     Whole {
         exchange: Exchange<'t>,
