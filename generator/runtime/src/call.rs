@@ -76,7 +76,7 @@ impl<T> fmt::Debug for Call<'_, T> {
 
 /// Error bodies declared for ranges of statuses, in the spec's order: the first range
 /// holding a status says how its body is read.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub(crate) struct DeclaredErrors {
     ranges: Vec<(RangeInclusive<u16>, ReadError)>,
 }
@@ -155,12 +155,6 @@ impl<'t> RequestBuilder<'t> {
     /// A call answering a 2xx status with a JSON body, decoded as `T`.
     pub fn receive_json<T: DeserializeOwned>(self) -> Call<'t, T> {
         self.receive(|response| response.status().is_success().then(|| response.json()))
-    }
-
-    /// A call answering a 2xx status with an NDJSON body, read whole and decoded line by
-    /// line (see [`Self::receive_ndjson_stream`] to read it as it arrives).
-    pub fn receive_ndjson<T: DeserializeOwned>(self) -> Call<'t, Vec<T>> {
-        self.receive(|response| response.status().is_success().then(|| response.ndjson()))
     }
 
     /// A call answering a 2xx status with text (invalid UTF-8 replaced).

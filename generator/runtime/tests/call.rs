@@ -150,7 +150,10 @@ async fn text_empty_and_ndjson_answers() {
         "{\"id\":\"a\"}\n\n{\"id\":\"b\"}\n"
     );
     request().receive_empty().await.expect("nothing to read");
-    let rules: Vec<Rule> = request().receive_ndjson().await.expect("lines");
+    let rules: Vec<Rule> = request()
+        .receive(|response| response.status().is_success().then(|| response.ndjson()))
+        .await
+        .expect("lines");
     assert_eq!(rules, [Rule { id: "a".into() }, Rule { id: "b".into() }]);
     let streamed: Vec<Rule> = request()
         .receive_ndjson_stream::<Rule>()
