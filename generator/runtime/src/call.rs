@@ -120,7 +120,7 @@ impl<'t> RequestBuilder<'t> {
     where
         E: DeserializeOwned + fmt::Debug + Send + Sync + 'static,
     {
-        self.declared_errors_mut()
+        self.declared_errors
             .push(statuses, Response::into_declared_error::<E>);
         self
     }
@@ -147,9 +147,9 @@ impl<'t> RequestBuilder<'t> {
     }
 
     /// Sends the request and reads its whole answer; not generic, so compiled once.
-    fn exchange(self) -> Exchange<'t> {
-        let (request, errors) = self.take_declared_errors();
-        Box::pin(async move { Ok((request.send().await?, errors)) })
+    fn exchange(mut self) -> Exchange<'t> {
+        let errors = std::mem::take(&mut self.declared_errors);
+        Box::pin(async move { Ok((self.send().await?, errors)) })
     }
 
     /// A call answering a 2xx status with a JSON body, decoded as `T`.
@@ -169,11 +169,11 @@ impl<'t> RequestBuilder<'t> {
 
     /// A call answering a 2xx status with a body handed over unread, to stream; any other
     /// status is read whole under the size limit and becomes an error as declared.
-    pub fn receive_stream(self) -> Call<'t, ByteStream> {
-        let (request, errors) = self.take_declared_errors();
+    pub fn receive_stream(mut self) -> Call<'t, ByteStream> {
+        let errors = std::mem::take(&mut self.declared_errors);
         Call {
             state: State::Streamed(Box::pin(async move {
-                match request.send_streaming().await? {
+                match self.send_streaming().await? {
                     Streaming::Success(body) => Ok(body),
                     Streaming::Failure(response) => Err(errors.error(response)),
                 }

@@ -39,7 +39,8 @@ pub struct RequestBuilder<'t> {
     absolute: Option<url::Url>,
     error: Option<Error>,
     security: Option<&'static [&'static str]>,
-    declared_errors: DeclaredErrors,
+    /// Error bodies the operation declares; [`crate::call`] reads them.
+    pub(crate) declared_errors: DeclaredErrors,
 }
 
 impl<'t> RequestBuilder<'t> {
@@ -64,16 +65,6 @@ impl<'t> RequestBuilder<'t> {
             security: None,
             declared_errors: DeclaredErrors::default(),
         }
-    }
-
-    pub(crate) fn declared_errors_mut(&mut self) -> &mut DeclaredErrors {
-        &mut self.declared_errors
-    }
-
-    /// The request without its declared error bodies, and those bodies.
-    pub(crate) fn take_declared_errors(mut self) -> (Self, DeclaredErrors) {
-        let errors = std::mem::take(&mut self.declared_errors);
-        (self, errors)
     }
 
     /// The security schemes (keys of the spec's `securitySchemes`) this operation accepts. An

@@ -131,27 +131,27 @@ pub(super) fn operation_method(op: &Operation, context: &Context<'_>) -> TokenSt
 
     calls.extend(declared_errors(op));
 
+    let buffered_type =
+        |payload: &Payload| payload_type(payload, &types).unwrap_or_else(|| quote!(()));
     // A lone success answering a file or NDJSON is streamed, not buffered: the caller reads
     // it at its own pace and memory stays flat whatever its length.
     let (return_type, receive) = match &op.success {
-        SuccessReturn::Single { payload, .. } => {
-            let receive = match payload {
-                Payload::Empty => quote!(receive_empty()),
-                Payload::Json(_) => quote!(receive_json()),
-                Payload::Text => quote!(receive_text()),
-                Payload::Ndjson(_) => quote!(receive_ndjson_stream()),
-                Payload::Bytes => quote!(receive_stream()),
-            };
-            let ty = match payload {
-                Payload::Ndjson(item) => {
-                    let item = rust_type(item, &types);
-                    quote!(clientgen_runtime::NdjsonStream<#item>)
-                }
-                Payload::Bytes => quote!(clientgen_runtime::ByteStream),
-                other => payload_type(other, &types).unwrap_or_else(|| quote!(())),
-            };
-            (ty, receive)
-        }
+        SuccessReturn::Single { payload, .. } => match payload {
+            Payload::Ndjson(item) => {
+                let item = rust_type(item, &types);
+                (
+                    quote!(clientgen_runtime::NdjsonStream<#item>),
+                    quote!(receive_ndjson_stream()),
+                )
+            }
+            Payload::Bytes => (
+                quote!(clientgen_runtime::ByteStream),
+                quote!(receive_stream()),
+            ),
+            Payload::Json(_) => (buffered_type(payload), quote!(receive_json())),
+            Payload::Text => (buffered_type(payload), quote!(receive_text())),
+            Payload::Empty => (buffered_type(payload), quote!(receive_empty())),
+        },
         SuccessReturn::Several {
             type_name,
             responses,
